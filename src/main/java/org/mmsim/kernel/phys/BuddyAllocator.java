@@ -1,0 +1,748 @@
+package org.mmsim.kernel.phys;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One zone's buddy allocator: {@code struct free_area free_area[NR_PAGE_ORDERS]} of
+ * include/linux/mmzone.h with {@code __rmqueue_smallest}, {@code expand},
+ * {@code __rmqueue_fallback}, {@code steal_suitable_fallback} and {@code __free_one_page} from
+ * mm/page_alloc.c.
+ *
+ * <p>Sections: (1) storage — each free block head is a slot in parallel primitive arrays,
+ * linked into an intrusive doubly-linked list per (order, migratetype) and found by pfn through
+ * a {@link PfnMap}; (2) pristine ranges — runs of whole order-10 blocks never touched since
+ * boot, which logically sit at the tail of the order-10 MOVABLE list (boot frees with
+ * {@code FPI_TO_TAIL} in ascending pfn order, so they are exactly that list's tail) and are
+ * split off one block at a time; (3) allocation; (4) freeing; (5) views, invariants and
+ * snapshot.
+ */
+final class BuddyAllocator {
+    static final int MAX_PAGE_ORDER = 10;
+    static final int NR_PAGE_ORDERS = 11;
+    static final int PAGEBLOCK_ORDER = 9;
+    static final long NO_PFN = -1;
+    private static final int MT = MigrateType.MIGRATE_TYPES;
+    private static final int NIL = -1;
+
+    final long zoneStartPfn;
+    final long zoneEndPfn;
+    private final PageStore pages;
+
+    // (1) storage
+    private final PfnMap freeIndex = new PfnMap(64);
+    private long[] slotPfn = new long[64];
+    private int[] slotNext = new int[64];
+    private int[] slotPrev = new int[64];
+    private byte[] slotOrder = new byte[64];
+    private byte[] slotMt = new byte[64];
+    private int slotsUsed;
+    private int freeSlotHead = NIL;
+    private final int[] head = new int[NR_PAGE_ORDERS * MT];
+    private final int[] tail = new int[NR_PAGE_ORDERS * MT];
+    private final long[] nrFree = new long[NR_PAGE_ORDERS];
+    private final long[] nrFreeMt = new long[NR_PAGE_ORDERS * MT];
+    private long freePages;
+    /** Pageblocks whose type is not MOVABLE (the boot default): pageblock index to migratetype. */
+    private final PfnMap pageblockMt = new PfnMap(16);
+
+    // (2) pristine order-10 ranges, ascending; [pristineIdx] is the next block
+    private long[] pristineStart = new long[0];
+    private long[] pristineEnd = new long[0];
+    private int pristineIdx;
+    private long pristineBlocks;
+
+    BuddyAllocator(long zoneStartPfn, long zoneEndPfn, PageStore pages) {
+        this.zoneStartPfn = zoneStartPfn;
+        this.zoneEndPfn = zoneEndPfn;
+        this.pages = pages;
+        Arrays.fill(head, NIL);
+        Arrays.fill(tail, NIL);
+    }
+
+    // ---------------------------------------------------------------- boot
+
+    /**
+     * {@code __free_pages_memory}, mm/memblock.c: frees {@code [start, end)} at boot in maximal
+     * aligned blocks ({@code order = min(MAX_PAGE_ORDER, __ffs(start))}), each to the list tail
+     * ({@code FPI_TO_TAIL}). Whole order-10 blocks become pristine ranges. Ranges must come in
+     * ascending order.
+     */
+    void bootFreeRange(long start, long end) {
+        long pfn = start;
+        while (pfn < end) {
+            int order = pfn == 0 ? MAX_PAGE_ORDER : Math.min(MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
+            while (pfn + (1L << order) > end) {
+                order--;
+            }
+            if (order == MAX_PAGE_ORDER) {
+                long runEnd = pfn + ((end - pfn) & ~((1L << MAX_PAGE_ORDER) - 1));
+                addPristine(pfn, runEnd);
+                pfn = runEnd;
+                continue;
+            }
+            addToFreeList(pfn, order, MigrateType.MOVABLE, true);
+            freePages += 1L << order;
+            pfn += 1L << order;
+        }
+    }
+
+    private void addPristine(long start, long end) {
+        int n = pristineStart.length;
+        if (n > 0 && pristineEnd[n - 1] == start) {
+            pristineEnd[n - 1] = end;
+        } else {
+            pristineStart = Arrays.copyOf(pristineStart, n + 1);
+            pristineEnd = Arrays.copyOf(pristineEnd, n + 1);
+            pristineStart[n] = start;
+            pristineEnd[n] = end;
+        }
+        long blocks = (end - start) >>> MAX_PAGE_ORDER;
+        pristineBlocks += blocks;
+        nrFree[MAX_PAGE_ORDER] += blocks;
+        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE] += blocks;
+        freePages += end - start;
+    }
+
+    private long popPristine() {
+        long pfn = pristineStart[pristineIdx];
+        pristineStart[pristineIdx] = pfn + (1L << MAX_PAGE_ORDER);
+        if (pristineStart[pristineIdx] == pristineEnd[pristineIdx]) {
+            pristineIdx++;
+        }
+        pristineBlocks--;
+        nrFree[MAX_PAGE_ORDER]--;
+        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE]--;
+        return pfn;
+    }
+
+    // ---------------------------------------------------------------- (1) list primitives
+
+    private int newSlot() {
+        int s = freeSlotHead;
+        if (s != NIL) {
+            freeSlotHead = slotNext[s];
+            return s;
+        }
+        if (slotsUsed == slotPfn.length) {
+            int cap = slotsUsed << 1;
+            slotPfn = Arrays.copyOf(slotPfn, cap);
+            slotNext = Arrays.copyOf(slotNext, cap);
+            slotPrev = Arrays.copyOf(slotPrev, cap);
+            slotOrder = Arrays.copyOf(slotOrder, cap);
+            slotMt = Arrays.copyOf(slotMt, cap);
+        }
+        return slotsUsed++;
+    }
+
+    /** {@code __add_to_free_list}: head unless {@code toTail}. */
+    private void addToFreeList(long pfn, int order, int mt, boolean toTail) {
+        int s = newSlot();
+        int li = order * MT + mt;
+        slotPfn[s] = pfn;
+        slotOrder[s] = (byte) order;
+        slotMt[s] = (byte) mt;
+        if (toTail) {
+            int t = tail[li];
+            slotPrev[s] = t;
+            slotNext[s] = NIL;
+            if (t == NIL) {
+                head[li] = s;
+            } else {
+                slotNext[t] = s;
+            }
+            tail[li] = s;
+        } else {
+            int h = head[li];
+            slotNext[s] = h;
+            slotPrev[s] = NIL;
+            if (h == NIL) {
+                tail[li] = s;
+            } else {
+                slotPrev[h] = s;
+            }
+            head[li] = s;
+        }
+        freeIndex.put(pfn, s);
+        nrFree[order]++;
+        nrFreeMt[li]++;
+    }
+
+    /** {@code __del_page_from_free_list}. */
+    private void delFromFreeList(int s) {
+        int li = slotOrder[s] * MT + slotMt[s];
+        int p = slotPrev[s];
+        int n = slotNext[s];
+        if (p == NIL) {
+            head[li] = n;
+        } else {
+            slotNext[p] = n;
+        }
+        if (n == NIL) {
+            tail[li] = p;
+        } else {
+            slotPrev[n] = p;
+        }
+        freeIndex.remove(slotPfn[s]);
+        nrFree[slotOrder[s]]--;
+        nrFreeMt[li]--;
+        slotNext[s] = freeSlotHead;
+        freeSlotHead = s;
+    }
+
+    // ---------------------------------------------------------------- pageblocks
+
+    int pageblockMigratetype(long pfn) {
+        if (pageblockMt.size() == 0) {
+            return MigrateType.MOVABLE;
+        }
+        int mt = pageblockMt.get(pfn >>> PAGEBLOCK_ORDER);
+        return mt == PfnMap.MISSING ? MigrateType.MOVABLE : mt;
+    }
+
+    private void setPageblockMigratetype(long pfn, int mt) {
+        if (mt == MigrateType.MOVABLE) {
+            pageblockMt.remove(pfn >>> PAGEBLOCK_ORDER);
+        } else {
+            pageblockMt.put(pfn >>> PAGEBLOCK_ORDER, mt);
+        }
+    }
+
+    /** {@code change_pageblock_range}. */
+    private void changePageblockRange(long pfn, int order, int mt) {
+        long end = pfn + (1L << order);
+        for (long p = pfn; p < end; p += 1L << PAGEBLOCK_ORDER) {
+            setPageblockMigratetype(p, mt);
+        }
+    }
+
+    // ---------------------------------------------------------------- (3) allocation
+
+    /** {@code __rmqueue}: the wanted type first, then the fallbacks. Answers the pfn or {@link #NO_PFN}. */
+    long rmqueue(int order, int mt) {
+        long pfn = rmqueueSmallest(order, mt);
+        if (pfn == NO_PFN && mt < MigrateType.PCPTYPES) {
+            pfn = rmqueueFallback(order, mt);
+        }
+        if (pfn != NO_PFN) {
+            freePages -= 1L << order;
+        }
+        return pfn;
+    }
+
+    /**
+     * {@code __rmqueue_smallest}: the first block of the smallest order with a non-empty list of
+     * {@code mt}; {@code expand} puts the upper halves back, the caller keeps the lowest.
+     */
+    private long rmqueueSmallest(int order, int mt) {
+        for (int o = order; o < NR_PAGE_ORDERS; o++) {
+            int s = head[o * MT + mt];
+            long pfn;
+            if (s != NIL) {
+                pfn = slotPfn[s];
+                delFromFreeList(s);
+            } else if (o == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && pristineBlocks > 0) {
+                pfn = popPristine();
+            } else {
+                continue;
+            }
+            expand(pfn, order, o, mt);
+            return pfn;
+        }
+        return NO_PFN;
+    }
+
+    /**
+     * {@code expand}: halves a block of order {@code high} down to {@code low}; each upper half
+     * goes to the head of its order's list. Order 0 from an order-3 block at P keeps P and frees
+     * P+4 (order 2), P+2 (order 1), P+1 (order 0).
+     */
+    private void expand(long pfn, int low, int high, int mt) {
+        while (high > low) {
+            high--;
+            addToFreeList(pfn + (1L << high), high, mt, false);
+        }
+    }
+
+    private boolean listEmpty(int order, int mt) {
+        return nrFreeMt[order * MT + mt] == 0;
+    }
+
+    /** {@code can_steal_fallback}. */
+    private static boolean canStealFallback(int order, int startMt) {
+        return order >= PAGEBLOCK_ORDER
+                || order >= PAGEBLOCK_ORDER / 2
+                || startMt == MigrateType.RECLAIMABLE
+                || startMt == MigrateType.UNMOVABLE;
+    }
+
+    /** {@code find_suitable_fallback} with {@code only_stealable} false: the type, or -1. */
+    private int findSuitableFallback(int order, int mt) {
+        if (nrFree[order] == 0) {
+            return -1;
+        }
+        for (int fallbackMt : MigrateType.FALLBACKS[mt]) {
+            if (!listEmpty(order, fallbackMt)) {
+                return fallbackMt;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code __rmqueue_fallback} (upstream 6.12): the largest block of a fallback type, or for a
+     * MOVABLE request that may not claim the block, the smallest one; then
+     * {@code steal_suitable_fallback}.
+     */
+    private long rmqueueFallback(int order, int startMt) {
+        int currentOrder;
+        int fallbackMt = -1;
+        for (currentOrder = MAX_PAGE_ORDER; currentOrder >= order; currentOrder--) {
+            fallbackMt = findSuitableFallback(currentOrder, startMt);
+            if (fallbackMt == -1) {
+                continue;
+            }
+            boolean canSteal = canStealFallback(currentOrder, startMt);
+            if (!canSteal && startMt == MigrateType.MOVABLE && currentOrder > order) {
+                for (currentOrder = order; currentOrder < NR_PAGE_ORDERS; currentOrder++) {
+                    fallbackMt = findSuitableFallback(currentOrder, startMt);
+                    if (fallbackMt != -1) {
+                        break;
+                    }
+                }
+                canSteal = canStealFallback(currentOrder, startMt);
+            }
+            return stealSuitableFallback(currentOrder, order, startMt, fallbackMt, canSteal);
+        }
+        return NO_PFN;
+    }
+
+    /** Takes the head block of (order, mt) off its list, materialising a pristine block if needed. */
+    private long takeHead(int order, int mt) {
+        int s = head[order * MT + mt];
+        if (s != NIL) {
+            long pfn = slotPfn[s];
+            delFromFreeList(s);
+            return pfn;
+        }
+        return popPristine();
+    }
+
+    /** {@code steal_suitable_fallback} (6.12, no watermark boost, no highatomic reserve). */
+    private long stealSuitableFallback(int currentOrder, int order, int startMt, int fallbackMt, boolean wholeBlock) {
+        long pfn = peekHead(currentOrder, fallbackMt);
+        int blockType = pageblockMigratetype(pfn);
+        if (currentOrder >= PAGEBLOCK_ORDER) {
+            takeHead(currentOrder, fallbackMt);
+            changePageblockRange(pfn, currentOrder, startMt);
+            expand(pfn, order, currentOrder, startMt);
+            return pfn;
+        }
+        if (wholeBlock && blockType != MigrateType.HIGHATOMIC) {
+            long start = pfn & ~((1L << PAGEBLOCK_ORDER) - 1);
+            long end = start + (1L << PAGEBLOCK_ORDER);
+            if (start >= zoneStartPfn && end <= zoneEndPfn) {
+                long[] counts = countBlock(start, end);
+                long freeInBlock = counts[0];
+                long movable = counts[1];
+                long alike;
+                if (startMt == MigrateType.MOVABLE) {
+                    alike = movable;
+                } else if (blockType == MigrateType.MOVABLE) {
+                    alike = (1L << PAGEBLOCK_ORDER) - (freeInBlock + movable);
+                } else {
+                    alike = 0;
+                }
+                if (freeInBlock + alike >= (1L << (PAGEBLOCK_ORDER - 1))) {
+                    moveFreepagesBlock(start, end, startMt);
+                    return rmqueueSmallest(order, startMt);
+                }
+            }
+        }
+        takeHead(currentOrder, fallbackMt);
+        expand(pfn, order, currentOrder, blockType);
+        return pfn;
+    }
+
+    private long peekHead(int order, int mt) {
+        int s = head[order * MT + mt];
+        if (s != NIL) {
+            return slotPfn[s];
+        }
+        return pristineStart[pristineIdx];
+    }
+
+    /** {@code prep_move_freepages_block}'s walk: free pages and movable allocated pages in the block. */
+    private long[] countBlock(long start, long end) {
+        long free = 0;
+        long movable = 0;
+        long pfn = start;
+        while (pfn < end) {
+            int s = freeIndex.get(pfn);
+            if (s != PfnMap.MISSING) {
+                free += 1L << slotOrder[s];
+                pfn += 1L << slotOrder[s];
+                continue;
+            }
+            int slot = pages == null ? PfnMap.MISSING : pages.slotOf(pfn);
+            if (slot != PfnMap.MISSING) {
+                long n = 1L << pages.order(slot);
+                if (pages.migratetype(slot) == MigrateType.MOVABLE) {
+                    movable += n;
+                }
+                pfn += n;
+                continue;
+            }
+            pfn++;
+        }
+        return new long[] {free, movable};
+    }
+
+    /** {@code move_freepages_block}: retypes the pageblock and moves its free blocks to the tail of {@code mt}'s lists. */
+    private void moveFreepagesBlock(long start, long end, int mt) {
+        long pfn = start;
+        while (pfn < end) {
+            int s = freeIndex.get(pfn);
+            if (s == PfnMap.MISSING) {
+                pfn++;
+                continue;
+            }
+            int order = slotOrder[s];
+            delFromFreeList(s);
+            addToFreeList(pfn, order, mt, true);
+            pfn += 1L << order;
+        }
+        setPageblockMigratetype(start, mt);
+    }
+
+    // ---------------------------------------------------------------- (4) freeing
+
+    /**
+     * {@code split_large_buddy} + {@code __free_one_page}: frees an aligned block, one pageblock
+     * at a time when it is larger than a pageblock, each under its pageblock's migratetype.
+     */
+    void free(long pfn, int order) {
+        freePages += 1L << order;
+        if (order > PAGEBLOCK_ORDER) {
+            long end = pfn + (1L << order);
+            for (long p = pfn; p < end; p += 1L << PAGEBLOCK_ORDER) {
+                freeOnePage(p, PAGEBLOCK_ORDER, pageblockMigratetype(p));
+            }
+        } else {
+            freeOnePage(pfn, order, pageblockMigratetype(pfn));
+        }
+    }
+
+    /**
+     * {@code __free_one_page}: merges with the buddy ({@link #findBuddyPfn}) while it is a free
+     * block of the same order, below MAX_PAGE_ORDER; puts the result at the tail when
+     * {@code buddy_merge_likely}, else at the head.
+     */
+    private void freeOnePage(long pfn, int order, int mt) {
+        long buddyPfn = NO_PFN;
+        while (order < MAX_PAGE_ORDER) {
+            buddyPfn = findBuddyPfn(pfn, order);
+            int s = freeIndex.get(buddyPfn);
+            if (s == PfnMap.MISSING || slotOrder[s] != order) {
+                break;
+            }
+            if (order >= PAGEBLOCK_ORDER) {
+                int buddyMt = pageblockMigratetype(buddyPfn);
+                if (buddyMt != mt && (buddyMt == MigrateType.ISOLATE || mt == MigrateType.ISOLATE)) {
+                    break;
+                }
+                if (buddyMt != mt) {
+                    setPageblockMigratetype(buddyPfn, mt);
+                }
+            }
+            delFromFreeList(s);
+            pfn &= buddyPfn;
+            order++;
+        }
+        addToFreeList(pfn, order, mt, buddyMergeLikely(pfn, buddyPfn, order));
+    }
+
+    /**
+     * {@code __find_buddy_pfn}: a block's buddy differs in bit {@code order}: pfn 8, order 1 →
+     * buddy 10; pfn 10, order 1 → buddy 8.
+     */
+    static long findBuddyPfn(long pfn, int order) {
+        return pfn ^ (1L << order);
+    }
+
+    /** {@code buddy_merge_likely}: whether the block one order up would find its buddy free. */
+    private boolean buddyMergeLikely(long pfn, long buddyPfn, int order) {
+        if (order >= MAX_PAGE_ORDER - 1) {
+            return false;
+        }
+        long higherPfn = buddyPfn & pfn;
+        int s = freeIndex.get(findBuddyPfn(higherPfn, order + 1));
+        return s != PfnMap.MISSING && slotOrder[s] == order + 1;
+    }
+
+    // ---------------------------------------------------------------- (5) queries
+
+    long freePages() {
+        return freePages;
+    }
+
+    long nrFree(int order) {
+        return nrFree[order];
+    }
+
+    long nrFree(int order, int mt) {
+        return nrFreeMt[order * MT + mt];
+    }
+
+    /** {@code __zone_watermark_ok}'s last test: a non-empty UNMOVABLE/MOVABLE/RECLAIMABLE list at {@code order} or above. */
+    boolean hasFreeBlockAtOrAbove(int order) {
+        for (int o = order; o < NR_PAGE_ORDERS; o++) {
+            if (nrFree[o] == 0) {
+                continue;
+            }
+            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+                if (!listEmpty(o, mt)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The order of the free block starting exactly at {@code pfn}, or -1. */
+    int freeHeadOrder(long pfn) {
+        int s = freeIndex.get(pfn);
+        if (s != PfnMap.MISSING) {
+            return slotOrder[s];
+        }
+        return inPristine(pfn) && (pfn & ((1L << MAX_PAGE_ORDER) - 1)) == 0 ? MAX_PAGE_ORDER : -1;
+    }
+
+    /** The head pfn of the free block containing {@code pfn}, or {@link #NO_PFN}. */
+    long freeBlockContaining(long pfn) {
+        for (int o = 0; o <= MAX_PAGE_ORDER; o++) {
+            long h = pfn & ~((1L << o) - 1);
+            int s = freeIndex.get(h);
+            if (s != PfnMap.MISSING && slotOrder[s] >= o) {
+                return h;
+            }
+        }
+        return inPristine(pfn) ? pfn & ~((1L << MAX_PAGE_ORDER) - 1) : NO_PFN;
+    }
+
+    private boolean inPristine(long pfn) {
+        int lo = pristineIdx;
+        int hi = pristineStart.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pfn < pristineStart[mid]) {
+                hi = mid - 1;
+            } else if (pfn >= pristineEnd[mid]) {
+                lo = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The start pfns on list (order, mt) in list order, then pristine blocks for order-10 MOVABLE; from {@code offset}, at most {@code limit}. */
+    List<Long> listPfns(int order, int mt, long offset, int limit) {
+        List<Long> out = new ArrayList<>();
+        long index = 0;
+        for (int s = head[order * MT + mt]; s != NIL && out.size() < limit; s = slotNext[s]) {
+            if (index++ >= offset) {
+                out.add(slotPfn[s]);
+            }
+        }
+        if (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && out.size() < limit) {
+            long explicit = nrFreeMt[order * MT + mt] - pristineBlocks;
+            long skip = Math.max(0, offset - explicit);
+            for (int r = pristineIdx; r < pristineStart.length && out.size() < limit; r++) {
+                long blocks = (pristineEnd[r] - pristineStart[r]) >>> MAX_PAGE_ORDER;
+                if (skip >= blocks) {
+                    skip -= blocks;
+                    continue;
+                }
+                for (long p = pristineStart[r] + (skip << MAX_PAGE_ORDER); p < pristineEnd[r] && out.size() < limit;
+                        p += 1L << MAX_PAGE_ORDER) {
+                    out.add(p);
+                }
+                skip = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Pageblocks of each migratetype as {@code pagetypeinfo_showblockcount_print} counts them. */
+    long[] pageblockCounts() {
+        long[] counts = new long[MT];
+        if (zoneEndPfn <= zoneStartPfn) {
+            return counts;
+        }
+        long first = zoneStartPfn >>> PAGEBLOCK_ORDER;
+        long n = (zoneEndPfn - 1 - zoneStartPfn) / (1L << PAGEBLOCK_ORDER) + 1;
+        counts[MigrateType.MOVABLE] = n;
+        for (long pb : pageblockMt.sortedKeys()) {
+            if (pb >= first && pb < first + n) {
+                counts[MigrateType.MOVABLE]--;
+                counts[pageblockMt.get(pb)]++;
+            }
+        }
+        return counts;
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    /** Throws {@link IllegalStateException} naming the first broken buddy invariant of zone {@code name}. */
+    void checkInvariants(String name, java.util.function.LongPredicate allocatedOrReserved) {
+        long sum = 0;
+        long[] starts = new long[Math.max(1, freeIndex.size() + 1)];
+        int[] orders = new int[starts.length];
+        int k = 0;
+        for (int order = 0; order < NR_PAGE_ORDERS; order++) {
+            long count = 0;
+            for (int mt = 0; mt < MT; mt++) {
+                long listLen = 0;
+                int prev = NIL;
+                for (int s = head[order * MT + mt]; s != NIL; s = slotNext[s]) {
+                    long pfn = slotPfn[s];
+                    if (slotPrev[s] != prev) {
+                        throw new IllegalStateException(name + ": broken list links at pfn " + pfn);
+                    }
+                    if (slotOrder[s] != order || slotMt[s] != mt || freeIndex.get(pfn) != s) {
+                        throw new IllegalStateException(name + ": block " + pfn + " indexed inconsistently");
+                    }
+                    if ((pfn & ((1L << order) - 1)) != 0) {
+                        throw new IllegalStateException(name + ": free block " + pfn + " not aligned to order " + order);
+                    }
+                    if (pfn < zoneStartPfn || pfn + (1L << order) > zoneEndPfn) {
+                        throw new IllegalStateException(name + ": free block " + pfn + " order " + order + " outside the zone");
+                    }
+                    if (order < MAX_PAGE_ORDER) {
+                        int b = freeIndex.get(findBuddyPfn(pfn, order));
+                        if (b != PfnMap.MISSING && slotOrder[b] == order
+                                && slotMt[b] != MigrateType.ISOLATE && slotMt[s] != MigrateType.ISOLATE) {
+                            throw new IllegalStateException(name + ": free buddies " + pfn + " and "
+                                    + findBuddyPfn(pfn, order) + " of order " + order + " left unmerged");
+                        }
+                    }
+                    if (k == starts.length) {
+                        throw new IllegalStateException(name + ": more list entries than indexed blocks");
+                    }
+                    starts[k] = pfn;
+                    orders[k++] = order;
+                    prev = s;
+                    listLen++;
+                }
+                if (tail[order * MT + mt] != prev) {
+                    throw new IllegalStateException(name + ": tail of list order " + order + " type " + mt + " is wrong");
+                }
+                long expected = nrFreeMt[order * MT + mt] - (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE ? pristineBlocks : 0);
+                if (listLen != expected) {
+                    throw new IllegalStateException(name + ": nr_free of order " + order + " type " + mt + " is "
+                            + expected + " but the list holds " + listLen);
+                }
+                count += nrFreeMt[order * MT + mt];
+            }
+            if (count != nrFree[order]) {
+                throw new IllegalStateException(name + ": nr_free[" + order + "] " + nrFree[order] + " != " + count);
+            }
+            sum += nrFree[order] << order;
+        }
+        if (k != freeIndex.size()) {
+            throw new IllegalStateException(name + ": " + freeIndex.size() + " indexed free blocks but " + k + " on lists");
+        }
+        if (sum != freePages) {
+            throw new IllegalStateException(name + ": NR_FREE_PAGES " + freePages + " != sum of free blocks " + sum);
+        }
+        // non-overlap and no overlap with used frames: sort by pfn
+        long[][] pairs = new long[k][];
+        for (int i = 0; i < k; i++) {
+            pairs[i] = new long[] {starts[i], orders[i]};
+        }
+        Arrays.sort(pairs, (a, b) -> Long.compare(a[0], b[0]));
+        long lastEnd = zoneStartPfn;
+        for (long[] p : pairs) {
+            if (p[0] < lastEnd) {
+                throw new IllegalStateException(name + ": free block " + p[0] + " overlaps the previous one");
+            }
+            if (inPristine(p[0])) {
+                throw new IllegalStateException(name + ": free block " + p[0] + " overlaps a pristine range");
+            }
+            lastEnd = p[0] + (1L << p[1]);
+            if (allocatedOrReserved.test(p[0])) {
+                throw new IllegalStateException(name + ": free block " + p[0] + " is also allocated or reserved");
+            }
+        }
+        for (int r = pristineIdx; r < pristineStart.length; r++) {
+            if ((pristineStart[r] & 1023) != 0 || (pristineEnd[r] & 1023) != 0 || pristineStart[r] > pristineEnd[r]
+                    || pristineStart[r] < zoneStartPfn || pristineEnd[r] > zoneEndPfn) {
+                throw new IllegalStateException(name + ": bad pristine range " + pristineStart[r] + "-" + pristineEnd[r]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    /** Writes lists in list order, the pristine cursor and pageblock types; proportional to used state. */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeInt(pristineIdx);
+        out.writeLong(pristineIdx < pristineStart.length ? pristineStart[pristineIdx] : 0);
+        for (int li = 0; li < head.length; li++) {
+            int explicit = (int) (nrFreeMt[li] - (li == MAX_PAGE_ORDER * MT + MigrateType.MOVABLE ? pristineBlocks : 0));
+            out.writeInt(explicit);
+            for (int s = head[li]; s != NIL; s = slotNext[s]) {
+                out.writeLong(slotPfn[s]);
+            }
+        }
+        long[] pbs = pageblockMt.sortedKeys();
+        out.writeInt(pbs.length);
+        for (long pb : pbs) {
+            out.writeLong(pb);
+            out.writeByte(pageblockMt.get(pb));
+        }
+    }
+
+    /** Replaces the boot state with a snapshot written by {@link #writeTo}. */
+    void readFrom(DataInputStream in) throws IOException {
+        freeIndex.clear();
+        slotsUsed = 0;
+        freeSlotHead = NIL;
+        Arrays.fill(head, NIL);
+        Arrays.fill(tail, NIL);
+        Arrays.fill(nrFree, 0);
+        Arrays.fill(nrFreeMt, 0);
+        pageblockMt.clear();
+        int idx = in.readInt();
+        long cursor = in.readLong();
+        pristineIdx = idx;
+        pristineBlocks = 0;
+        if (idx < pristineStart.length) {
+            pristineStart[idx] = cursor;
+        }
+        for (int r = idx; r < pristineStart.length; r++) {
+            pristineBlocks += (pristineEnd[r] - pristineStart[r]) >>> MAX_PAGE_ORDER;
+        }
+        nrFree[MAX_PAGE_ORDER] = pristineBlocks;
+        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE] = pristineBlocks;
+        freePages = pristineBlocks << MAX_PAGE_ORDER;
+        for (int li = 0; li < head.length; li++) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                long pfn = in.readLong();
+                addToFreeList(pfn, li / MT, li % MT, true);
+                freePages += 1L << (li / MT);
+            }
+        }
+        int nPb = in.readInt();
+        for (int i = 0; i < nPb; i++) {
+            long pb = in.readLong();
+            pageblockMt.put(pb, in.readByte());
+        }
+    }
+}

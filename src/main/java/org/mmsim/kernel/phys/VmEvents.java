@@ -1,0 +1,11 @@
+package org.mmsim.kernel.phys;
+
+/**
+ * Machine-wide allocator event counters of {@code enum vm_event_item} (include/linux/vm_event_item.h).
+ *
+ * @param pgfree        pages freed ({@code PGFREE})
+ * @param allocFailures allocations that returned no page
+ * @param kswapdWakeups {@code wakeup_kswapd} calls from the slow path (kswapd itself comes later)
+ */
+public record VmEvents(long pgfree, long allocFailures, long kswapdWakeups) {
+}
