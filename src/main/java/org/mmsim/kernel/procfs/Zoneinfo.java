@@ -1,0 +1,149 @@
+package org.mmsim.kernel.procfs;
+
+import java.util.List;
+import org.mmsim.kernel.phys.NodeView;
+import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.phys.ZoneView;
+
+/**
+ * {@code /proc/zoneinfo}: {@code zoneinfo_show_print}, mm/vmstat.c, in the 6.18 layout of
+ * LINUX.md 10.3 (pagesets with {@code high_min}/{@code high_max}). Every zone is printed, empty
+ * ones stopping after {@code protection}; the node's stats precede its first populated zone.
+ * No per-cpu page lists are simulated, so {@code count} is 0; {@code batch}, {@code high_min},
+ * {@code high_max} and the stat threshold follow {@code zone_batchsize}, {@code zone_highsize}
+ * and {@code calculate_normal_threshold}.
+ */
+public final class Zoneinfo {
+    static final String[] NODE_STATS = {
+        "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable",
+        "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon", "nr_isolated_file",
+        "workingset_nodes", "workingset_refault_anon", "workingset_refault_file", "workingset_activate_anon",
+        "workingset_activate_file", "workingset_restore_anon", "workingset_restore_file", "workingset_nodereclaim",
+        "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback", "nr_writeback_temp", "nr_shmem",
+        "nr_shmem_hugepages", "nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped",
+        "nr_anon_transparent_hugepages", "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied",
+        "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
+        "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages", "nr_sec_page_table_pages",
+        "nr_swapcached", "pgpromote_success", "pgpromote_candidate", "pgdemote_kswapd", "pgdemote_direct",
+        "pgdemote_khugepaged",
+    };
+    static final String[] ZONE_STATS = {
+        "nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
+        "nr_zone_active_file", "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock", "nr_bounce",
+        "nr_zspages", "nr_free_cma",
+    };
+    static final String[] NUMA_STATS = {"numa_hit", "numa_miss", "numa_foreign", "numa_interleave", "numa_local", "numa_other"};
+
+    private Zoneinfo() {
+    }
+
+    public static String render(PhysicalMemory pm) {
+        return render(pm, KernelCounters.NONE);
+    }
+
+    public static String render(PhysicalMemory pm, KernelCounters k) {
+        StringBuilder sb = new StringBuilder();
+        int onlineCpus = pm.config().totalCpus();
+        for (NodeView node : pm.nodes()) {
+            boolean first = true;
+            for (ZoneView z : pm.allZones(node.nid())) {
+                sb.append(String.format("Node %d, zone %8s", node.nid(), z.name()));
+                if (z.populated() && first) {
+                    first = false;
+                    sb.append("\n  per-node stats");
+                    for (String name : NODE_STATS) {
+                        stat(sb, name, node.nid() == 0 ? nodeStat(name, k) : 0);
+                    }
+                }
+                sb.append(String.format("\n  pages free     %d\n        boost    %d\n        min      %d"
+                        + "\n        low      %d\n        high     %d\n        promo    %d\n        spanned  %d"
+                        + "\n        present  %d\n        managed  %d\n        cma      %d",
+                        z.freePages(), 0, z.min(), z.low(), z.high(), z.promo(), z.spannedPages(), z.presentPages(),
+                        z.managedPages(), 0));
+                List<Long> p = z.protection();
+                sb.append("\n        protection: (").append(p.get(0));
+                for (int i = 1; i < p.size(); i++) {
+                    sb.append(", ").append(p.get(i));
+                }
+                sb.append(')');
+                if (!z.populated()) {
+                    sb.append('\n');
+                    continue;
+                }
+                for (String name : ZONE_STATS) {
+                    stat(sb, name, name.equals("nr_free_pages") ? z.freePages() : 0);
+                }
+                long[] numa = {z.numaHit(), z.numaMiss(), z.numaForeign(), z.numaInterleave(), z.numaLocal(), z.numaOther()};
+                for (int i = 0; i < NUMA_STATS.length; i++) {
+                    stat(sb, NUMA_STATS[i], numa[i]);
+                }
+                sb.append("\n  pagesets");
+                int batch = zoneBatchsize(z.managedPages());
+                int nodeCpus = node.cpus().size();
+                long highMin = zoneHighsize(z.low(), batch, nodeCpus, onlineCpus);
+                long highMax = zoneHighsize(z.managedPages() / 8, batch, nodeCpus, onlineCpus);
+                int threshold = normalThreshold(z.managedPages(), onlineCpus);
+                for (int cpu = 0; cpu < onlineCpus; cpu++) {
+                    sb.append(String.format("\n    cpu: %d\n              count:    %d\n              high:     %d"
+                            + "\n              batch:    %d\n              high_min: %d\n              high_max: %d"
+                            + "\n  vm stats threshold: %d", cpu, 0, highMin, batch, highMin, highMax, threshold));
+                }
+                sb.append(String.format("\n  node_unreclaimable:  %d\n  start_pfn:           %d\n", 0, z.startPfn()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long nodeStat(String name, KernelCounters k) {
+        return switch (name) {
+            case "nr_inactive_anon" -> k.nrInactiveAnon();
+            case "nr_active_anon" -> k.nrActiveAnon();
+            case "nr_inactive_file" -> k.nrInactiveFile();
+            case "nr_active_file" -> k.nrActiveFile();
+            case "nr_unevictable" -> k.nrUnevictable();
+            case "nr_slab_reclaimable" -> k.nrSlabReclaimable();
+            case "nr_slab_unreclaimable" -> k.nrSlabUnreclaimable();
+            case "nr_anon_pages" -> k.nrAnonPages();
+            case "nr_mapped" -> k.nrMapped();
+            case "nr_file_pages" -> k.nrFilePages();
+            case "nr_dirty" -> k.nrDirty();
+            case "nr_writeback" -> k.nrWriteback();
+            case "nr_shmem" -> k.nrShmem();
+            case "nr_kernel_stack" -> k.nrKernelStackKb();
+            case "nr_page_table_pages" -> k.nrPageTablePages();
+            case "nr_swapcached" -> k.nrSwapcached();
+            default -> 0;
+        };
+    }
+
+    private static void stat(StringBuilder sb, String name, long value) {
+        sb.append(String.format("\n      %-12s %d", name, value));
+    }
+
+    /** {@code zone_batchsize}: a quarter of managed/1024 (at most 1 MiB of pages), rounded down to a power of two after ×1.5. */
+    static int zoneBatchsize(long managed) {
+        long batch = Math.min(managed >> 10, (1L << 20) / 4096);
+        batch /= 4;
+        if (batch < 1) {
+            batch = 1;
+        }
+        return Integer.highestOneBit((int) (batch + batch / 2));
+    }
+
+    /** {@code zone_highsize}: the pages split between the node's CPUs, at least 4 batches. */
+    static long zoneHighsize(long totalPages, int batch, int nodeCpus, int onlineCpus) {
+        int split = nodeCpus > 0 ? nodeCpus : onlineCpus;
+        return Math.max(totalPages / split, (long) batch << 2);
+    }
+
+    /** {@code calculate_normal_threshold}. */
+    static int normalThreshold(long managed, int onlineCpus) {
+        long mem = managed >> (27 - 12);
+        int threshold = 2 * fls(onlineCpus) * (1 + fls(mem));
+        return Math.min(125, threshold);
+    }
+
+    private static int fls(long x) {
+        return 64 - Long.numberOfLeadingZeros(x);
+    }
+}
