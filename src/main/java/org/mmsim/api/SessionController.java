@@ -122,6 +122,27 @@ class SessionController {
         return SessionResponse.from(sessions.get(sid));
     }
 
+    @Schema(description = "Which version of the session to branch from.")
+    record BranchRequest(@Schema(description = "A version of the session, 0..its current version.", example = "3")
+            Long version) {
+    }
+
+    @PostMapping(path = "/{sid}/branch", consumes = "application/json")
+    @Operation(operationId = "branchSession", summary = "A new session starting from a past version of this one",
+            description = "The new session's version 0 is this session's machine as it was at the given version; "
+                    + "the two then go their own ways. For \"what if\" questions and for grading from a common state.")
+    @ApiResponse(responseCode = "201", description = "Created; Location points at the new session.")
+    ResponseEntity<SessionResponse> branch(@PathVariable String sid,
+            @RequestHeader(name = CLIENT_HEADER, required = false) String client,
+            @RequestBody BranchRequest body) {
+        if (body.version() == null) {
+            throw new ApiInputException("version", "version is required");
+        }
+        SessionService.SessionInfo created = sessions.branch(sid, body.version(), clientOf(client));
+        return ResponseEntity.created(URI.create("/api/v1/sessions/" + created.id()))
+                .body(SessionResponse.from(created));
+    }
+
     @DeleteMapping("/{sid}")
     @Operation(operationId = "deleteSession", summary = "Delete a session with its journal and snapshots")
     @ApiResponse(responseCode = "204", description = "Deleted.")

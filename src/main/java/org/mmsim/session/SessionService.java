@@ -116,6 +116,29 @@ public class SessionService {
         return info(row, config);
     }
 
+    /**
+     * A new session whose version 0 is the state of session {@code id} at {@code version}: the
+     * snapshot codec carries the whole machine over, so the branch goes on exactly from there.
+     */
+    public SessionInfo branch(String id, long version, String client) {
+        SessionEntity parent = sessions.findById(id).orElseThrow(() -> notFound(id));
+        Machine machine = MachineCodec.decode(readAt(id, version, MachineCodec::encode));
+        byte[] snapshot = MachineCodec.encode(machine);
+        String branchId = UUID.randomUUID().toString();
+        Instant now = now();
+        SessionEntity row = new SessionEntity(branchId, client, now, parent.getPreset(), parent.getMachine());
+        tx.executeWithoutResult(status -> {
+            if (sessions.count() >= props.maxSessions()) {
+                throw new LimitExceededException("session", "this server holds its maximum of "
+                        + props.maxSessions() + " sessions (mmsim.max-sessions); delete some first");
+            }
+            store.insert(row);
+            store.insert(new SnapshotEntity(branchId, 0, MachineCodec.FORMAT, snapshot, now));
+        });
+        live.put(branchId, new LiveSession(branchId, machine, 0));
+        return info(row, machine.config());
+    }
+
     public SessionInfo get(String id) {
         SessionEntity row = sessions.findById(id).orElseThrow(() -> notFound(id));
         return info(row, read(id, Machine::config));

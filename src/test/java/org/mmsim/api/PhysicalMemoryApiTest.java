@@ -153,6 +153,24 @@ class PhysicalMemoryApiTest extends ApiTest {
     }
 
     @Test
+    void aBranchStartsFromAPastVersionAndGoesOnByItself() throws Exception {
+        String id = createSession("{}");
+        String atZero = buddyinfo(id);
+        postJson("/api/v1/sessions/" + id + "/kernel/alloc-pages", "{\"order\":5}").andExpect(status().isOk());
+        String atOne = buddyinfo(id);
+        postJson("/api/v1/sessions/" + id + "/kernel/alloc-pages", "{\"order\":6}").andExpect(status().isOk());
+        String branch = body(postJson("/api/v1/sessions/" + id + "/branch", "{\"version\":1}")
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.version").value(0))).get("id").asString();
+        assertThat(buddyinfo(branch)).isEqualTo(atOne).isNotEqualTo(atZero);
+        // the same next operation gives the same block in the branch as it did in the original
+        JsonNode again = body(postJson("/api/v1/sessions/" + branch + "/kernel/alloc-pages", "{\"order\":6}"));
+        JsonNode original = body(call(get("/api/v1/sessions/" + id + "/journal"))).get("content").get(1).get("result");
+        assertThat(again.get("pfn").asLong()).isEqualTo(original.get("pfn").asLong());
+        postJson("/api/v1/sessions/" + id + "/branch", "{\"version\":9}").andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.field").value("version"));
+    }
+
+    @Test
     void aBatchIsAllOrNothing() throws Exception {
         String id = createSession("{}");
         postJson("/api/v1/sessions/" + id + "/ops",
