@@ -61,7 +61,11 @@ class PhysicalMemoryController {
         static FrameResponse from(FrameView f) {
             return new FrameResponse(f.pfn(), Sizes.hex(f.pfn() << 12), f.nid(), f.zone(), f.state(), f.flags(),
                     f.refcount(), f.mapcount(), f.order() < 0 ? null : f.order(), f.headPfn() < 0 ? null : f.headPfn(),
-                    f.owner() == null || f.owner().isEmpty() ? null : f.owner(), f.migratetype(), f.gfp(), List.of());
+                    blankToNull(f.owner()), f.migratetype(), blankToNull(f.gfp()), List.of());
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isEmpty() ? null : s;
         }
     }
 
