@@ -71,7 +71,9 @@ public class SessionService {
         this.clock = clock;
         this.live = Caffeine.newBuilder()
                 .maximumSize(props.liveMachines())
-                .evictionListener(this::onEviction)
+                // asynchronous, after the removal: it takes the session lock and writes to the
+                // database, which must never happen inside the cache's own atomic eviction
+                .removalListener(this::onEviction)
                 .build();
     }
 
@@ -303,6 +305,7 @@ public class SessionService {
         live.invalidate(id);
     }
 
+    /** Stores a snapshot of a machine the cache dropped for space, so its rebuild replays little. */
     private void onEviction(String id, LiveSession session, RemovalCause cause) {
         if (id == null || session == null || cause != RemovalCause.SIZE) {
             return;
