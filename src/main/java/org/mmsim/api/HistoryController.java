@@ -115,6 +115,40 @@ class HistoryController {
                 MachineState.from(m)));
     }
 
+    @Schema(description = "What changed between two versions: every value of the bundled state that differs, by "
+            + "JSON path, and the operations journaled in between.")
+    record DiffResponse(long from, long to,
+            @Schema(description = "Values that differ, e.g. nodes[0].zones[1].nrFree[3] from 0 to 1.")
+            List<Change> changes,
+            @Schema(description = "The operations with from < version <= to (at most 1000).")
+            List<JournalItem> operations) {
+    }
+
+    @Schema(description = "One value that differs between the two versions.")
+    record Change(@Schema(example = "machine.nodes[0].zones[1].freePages") String path, JsonNode from, JsonNode to) {
+    }
+
+    @GetMapping("/diff")
+    @Operation(operationId = "diffVersions", summary = "What changed between two versions",
+            description = "Compares the bundled state of versions from and to (the shape of GET …/versions/{v}) value "
+                    + "by value, and lists the operations applied in between.")
+    DiffResponse diff(@PathVariable String sid,
+            @Parameter(description = "The earlier version.", example = "0") @RequestParam long from,
+            @Parameter(description = "The later version.", example = "1") @RequestParam long to) {
+        if (from > to) {
+            throw new ApiInputException("from", "from (" + from + ") must not be after to (" + to + ")");
+        }
+        JsonNode before = json.valueToTree(sessions.readAt(sid, from, MachineState::from));
+        JsonNode after = json.valueToTree(sessions.readAt(sid, to, MachineState::from));
+        List<Change> changes = new ArrayList<>();
+        JsonDiff.collect("", before, after, (path, a, b) -> changes.add(new Change(path, a, b)));
+        List<JournalItem> ops = sessions.journalRange(sid, from, to, 1000).stream()
+                .map(r -> new JournalItem(r.version(), r.op(), json.readTree(r.params()), json.readTree(r.result()),
+                        r.at()))
+                .toList();
+        return new DiffResponse(from, to, changes, ops);
+    }
+
     @PostMapping(path = "/ops", consumes = "application/json")
     @Operation(operationId = "applyOperations", summary = "Apply a batch of operations, all or nothing",
             description = "Each element is {\"op\": name, …the fields of that operation's endpoint}; ops: alloc_pages, "

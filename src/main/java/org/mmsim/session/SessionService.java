@@ -270,6 +270,14 @@ public class SessionService {
                 .map(e -> new JournalRecord(e.getVersion(), e.getOp(), e.getParams(), e.getResult(), e.getAt()));
     }
 
+    /** Journal rows with {@code after < version <= upTo}, oldest first, at most {@code limit}. */
+    public List<JournalRecord> journalRange(String id, long after, long upTo, int limit) {
+        requireExists(id);
+        return journal.findRange(id, after, upTo).stream().limit(limit)
+                .map(e -> new JournalRecord(e.getVersion(), e.getOp(), e.getParams(), e.getResult(), e.getAt()))
+                .toList();
+    }
+
     /** The live machine at {@code version}, rebuilt when absent or behind (another replica wrote). */
     private LiveSession current(String id, long version) {
         LiveSession s = live.getIfPresent(id);

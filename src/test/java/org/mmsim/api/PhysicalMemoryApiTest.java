@@ -171,6 +171,22 @@ class PhysicalMemoryApiTest extends ApiTest {
     }
 
     @Test
+    void diffShowsTheChangedCountersAndTheOperationsInBetween() throws Exception {
+        String id = createSession("{}");
+        postJson("/api/v1/sessions/" + id + "/kernel/alloc-pages", "{\"order\":2}").andExpect(status().isOk());
+        JsonNode diff = body(call(get("/api/v1/sessions/" + id + "/diff?from=0&to=1")).andExpect(status().isOk()));
+        assertThat(diff.get("operations").findValuesAsString("op")).containsExactly("alloc_pages");
+        assertThat(diff.get("changes").findValuesAsString("path"))
+                .contains("operationsApplied", "machine.nrFreePages", "machine.nodes[0].zones[1].freePages");
+        JsonNode free = java.util.stream.StreamSupport.stream(diff.get("changes").spliterator(), false)
+                .filter(c -> c.get("path").asString().equals("machine.nrFreePages")).findFirst().orElseThrow();
+        assertThat(free.get("from").asLong() - free.get("to").asLong()).isEqualTo(4);
+        call(get("/api/v1/sessions/" + id + "/diff?from=1&to=0")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("from"));
+        call(get("/api/v1/sessions/" + id + "/diff?from=0&to=7")).andExpect(status().isNotFound());
+    }
+
+    @Test
     void aBatchIsAllOrNothing() throws Exception {
         String id = createSession("{}");
         postJson("/api/v1/sessions/" + id + "/ops",
