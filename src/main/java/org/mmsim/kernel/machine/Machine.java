@@ -1,0 +1,61 @@
+package org.mmsim.kernel.machine;
+
+import java.util.Objects;
+import org.mmsim.kernel.journal.Operation;
+import org.mmsim.kernel.journal.OperationResult;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/**
+ * A simulated machine: what {@code start_kernel()} leaves behind, then every operation applied.
+ *
+ * <p>Built with {@code new Machine(config)} from a unit test, a benchmark or the session service.
+ * Not thread-safe: the session layer serialises access. {@link #apply} is deterministic — the
+ * same config and the same operations give the same state, byte for byte
+ * ({@link MachineCodec#encodeRaw}).
+ */
+public final class Machine {
+
+    private final MachineConfig config;
+    private final PhysicalMemory phys;
+    private long operationsApplied;
+
+    /** Boots a machine: validates the config, lays out nodes and zones, hands free memory to the buddy allocator. */
+    public Machine(MachineConfig config) {
+        this(config.validate(), 0, new PhysicalMemory(config));
+    }
+
+    Machine(MachineConfig config, long operationsApplied, PhysicalMemory phys) {
+        this.config = Objects.requireNonNull(config);
+        this.operationsApplied = operationsApplied;
+        this.phys = Objects.requireNonNull(phys);
+    }
+
+    public MachineConfig config() {
+        return config;
+    }
+
+    /** Physical memory: nodes ({@code pglist_data}), zones, the buddy allocator and its counters. */
+    public PhysicalMemory phys() {
+        return phys;
+    }
+
+    /** How many operations this machine has applied since boot: its session's version. */
+    public long operationsApplied() {
+        return operationsApplied;
+    }
+
+    /**
+     * Applies one operation. A caller error ({@link org.mmsim.kernel.KernelInputException}) leaves
+     * the machine unchanged and does not count; a simulated failure (ENOMEM, SIGSEGV) is a result.
+     */
+    public OperationResult apply(Operation operation) {
+        OperationResult result = operation.applyTo(this);
+        operationsApplied++;
+        return result;
+    }
+
+    /** The kernel's {@code VM_BUG_ON} in spirit: throws {@link IllegalStateException} on the first broken invariant. */
+    public void checkInvariants() {
+        phys.checkInvariants();
+    }
+}

@@ -1,0 +1,154 @@
+package org.mmsim.kernel.machine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/**
+ * The snapshot codec: a machine as compact, versioned bytes and back.
+ *
+ * <p>Layout: the magic {@code "MMS"}, one byte of format version, then a deflated body holding the
+ * config, the number of operations applied, and each subsystem's own primitive encoding in a fixed
+ * order. Decoding gives a machine that encodes to the same bytes and behaves identically: the
+ * next allocation returns the same pfn. The body grows with what the machine uses, not with its
+ * size: a fresh 1 TiB machine encodes to a few hundred bytes.
+ */
+public final class MachineCodec {
+
+    /** The format this codec writes; readers accept every format they know. */
+    public static final int FORMAT = 1;
+    private static final int MAGIC = 0x4D4D53; // "MMS"
+
+    private MachineCodec() {
+    }
+
+    public static byte[] encode(Machine machine) {
+        byte[] raw = encodeRaw(machine);
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(raw);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64 + raw.length / 4);
+            out.write(MAGIC >>> 16);
+            out.write(MAGIC >>> 8 & 0xff);
+            out.write(MAGIC & 0xff);
+            out.write(FORMAT);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(buffer);
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    public static Machine decode(byte[] bytes) {
+        if (bytes.length < 4 || ((bytes[0] & 0xff) << 16 | (bytes[1] & 0xff) << 8 | bytes[2] & 0xff) != MAGIC) {
+            throw new IllegalArgumentException("not an mmsim snapshot");
+        }
+        int format = bytes[3] & 0xff;
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("unknown snapshot format " + format);
+        }
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(bytes, 4, bytes.length - 4);
+            ByteArrayOutputStream raw = new ByteArrayOutputStream(bytes.length * 4);
+            byte[] buffer = new byte[8192];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IllegalArgumentException("truncated snapshot");
+                }
+                raw.write(buffer, 0, n);
+            }
+            return decodeRaw(raw.toByteArray());
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt snapshot", e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /** The uncompressed body: what equality of two machines is judged on. */
+    public static byte[] encodeRaw(Machine machine) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writeConfig(out, machine.config());
+            out.writeLong(machine.operationsApplied());
+            machine.phys().writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Machine decodeRaw(byte[] raw) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
+            MachineConfig config = readConfig(in);
+            long applied = in.readLong();
+            PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
+            return new Machine(config, applied, phys);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt snapshot", e);
+        }
+    }
+
+    private static void writeConfig(DataOutputStream out, MachineConfig c) throws IOException {
+        out.writeUTF(c.arch().id());
+        out.writeShort(c.nodes().size());
+        for (MachineConfig.NodeSpec node : c.nodes()) {
+            out.writeLong(node.memoryBytes());
+            out.writeShort(node.cpus());
+        }
+        for (List<Integer> row : c.distances()) {
+            for (int d : row) {
+                out.writeByte(d);
+            }
+        }
+        out.writeLong(c.swapBytes());
+        out.writeLong(c.seed());
+        out.writeBoolean(c.aslr());
+        Tunables t = c.tunables();
+        out.writeLong(t.minFreeKbytes());
+        out.writeInt(t.watermarkScaleFactor());
+        out.writeLong(t.movablecoreBytes());
+        out.writeUTF(t.transparentHugepage());
+        out.writeByte(t.overcommitMemory());
+        out.writeInt(t.overcommitRatio());
+    }
+
+    private static MachineConfig readConfig(DataInputStream in) throws IOException {
+        Arch arch = Arch.fromId(in.readUTF());
+        int nrNodes = in.readShort();
+        List<MachineConfig.NodeSpec> nodes = new ArrayList<>(nrNodes);
+        for (int i = 0; i < nrNodes; i++) {
+            nodes.add(new MachineConfig.NodeSpec(in.readLong(), in.readShort()));
+        }
+        List<List<Integer>> distances = new ArrayList<>(nrNodes);
+        for (int from = 0; from < nrNodes; from++) {
+            List<Integer> row = new ArrayList<>(nrNodes);
+            for (int to = 0; to < nrNodes; to++) {
+                row.add(in.readUnsignedByte());
+            }
+            distances.add(row);
+        }
+        long swap = in.readLong();
+        long seed = in.readLong();
+        boolean aslr = in.readBoolean();
+        Tunables tunables = new Tunables(in.readLong(), in.readInt(), in.readLong(), in.readUTF(), in.readByte(),
+                in.readInt());
+        return new MachineConfig(arch, nodes, distances, swap, seed, aslr, tunables);
+    }
+}
