@@ -33,14 +33,21 @@ final class BuddyAllocator {
     final long zoneEndPfn;
     private final PageStore pages;
 
-    // (1) storage: a free block head's record is TAG, NEXT, PREV
+    // (1) storage: a free block head's record is two longs, TAG (with the next link) and PREV
+    /**
+     * TAG word: bits 0-3 order, 4-6 list migratetype, 7 PageBuddy, 8-63 the next pfn on the list
+     * plus one (0: end of list); 0 when no free block starts here. The next link rides along so
+     * a free or an allocation touches two stripes, not three. Order-2 block on the MOVABLE (1)
+     * list followed by pfn 0x1000: {@code (0x1000 + 1) << 8 | 0x80 | 1 << 4 | 2 = 0x100192}.
+     */
     private static final int TAG = 0;
-    private static final int NEXT = PfnTable.CHUNK_PFNS;
-    private static final int PREV = 2 * PfnTable.CHUNK_PFNS;
-    /** TAG bits: 0-3 order, 4-6 list migratetype, 7 PageBuddy; 0 when no free block starts here. */
+    private static final int PREV = PfnTable.CHUNK_PFNS;
+    private static final int NEXT = -1;
+    private static final long TAG_MASK = 0xff;
+    private static final int NEXT_SHIFT = 8;
     private static final long PG_BUDDY = 1 << 7;
     private static final int MT_SHIFT = 4;
-    private final PfnTable freeMap = new PfnTable(3);
+    private final PfnTable freeMap = new PfnTable(2);
     private long nrBlocks;
     private final long[] head = new long[NR_PAGE_ORDERS * MT];
     private final long[] tail = new long[NR_PAGE_ORDERS * MT];
@@ -140,8 +147,22 @@ final class BuddyAllocator {
         return (int) ((freeMap.chunk(pfn)[PfnTable.index(pfn) + TAG] >>> MT_SHIFT) & 0x7);
     }
 
+    /** Sets link {@link #NEXT} or {@link #PREV} of the free block at {@code pfn}. */
     private void setLink(long pfn, int link, long value) {
-        freeMap.chunk(pfn)[PfnTable.index(pfn) + link] = value;
+        long[] c = freeMap.chunk(pfn);
+        int i = PfnTable.index(pfn);
+        if (link == NEXT) {
+            c[i + TAG] = (c[i + TAG] & TAG_MASK) | ((value + 1) << NEXT_SHIFT);
+        } else {
+            c[i + PREV] = value;
+        }
+    }
+
+    /** Link {@link #NEXT} or {@link #PREV} of the free block at {@code pfn}. */
+    private long link(long pfn, int link) {
+        long[] c = freeMap.chunk(pfn);
+        int i = PfnTable.index(pfn);
+        return link == NEXT ? (c[i + TAG] >>> NEXT_SHIFT) - 1 : c[i + PREV];
     }
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
@@ -149,11 +170,11 @@ final class BuddyAllocator {
         int li = order * MT + mt;
         long[] c = freeMap.chunkForWrite(pfn);
         int i = PfnTable.index(pfn);
-        c[i + TAG] = PG_BUDDY | ((long) mt << MT_SHIFT) | order;
+        long tag = PG_BUDDY | ((long) mt << MT_SHIFT) | order;
         if (toTail) {
             long t = tail[li];
             c[i + PREV] = t;
-            c[i + NEXT] = NO_PFN;
+            c[i + TAG] = tag;
             if (t == NO_PFN) {
                 head[li] = pfn;
             } else {
@@ -162,7 +183,7 @@ final class BuddyAllocator {
             tail[li] = pfn;
         } else {
             long h = head[li];
-            c[i + NEXT] = h;
+            c[i + TAG] = ((h + 1) << NEXT_SHIFT) | tag;
             c[i + PREV] = NO_PFN;
             if (h == NO_PFN) {
                 tail[li] = pfn;
@@ -184,7 +205,7 @@ final class BuddyAllocator {
         int order = (int) (tag & 0xf);
         int li = order * MT + (int) ((tag >>> MT_SHIFT) & 0x7);
         long p = c[i + PREV];
-        long n = c[i + NEXT];
+        long n = (tag >>> NEXT_SHIFT) - 1;
         if (p == NO_PFN) {
             head[li] = n;
         } else {
@@ -196,7 +217,6 @@ final class BuddyAllocator {
             setLink(n, PREV, p);
         }
         c[i + TAG] = 0;
-        c[i + NEXT] = 0;
         c[i + PREV] = 0;
         nrBlocks--;
         nrFree[order]--;
@@ -698,10 +718,6 @@ final class BuddyAllocator {
             }
         }
         return n;
-    }
-
-    private long link(long pfn, int link) {
-        return freeMap.chunk(pfn)[PfnTable.index(pfn) + link];
     }
 
     // ---------------------------------------------------------------- snapshot

@@ -14,13 +14,16 @@ import java.io.IOException;
  * compressed {@code struct page}:
  * <pre>
  *   [0] flags:    bits 0-3 order, 4-6 migratetype, 7 PG_head (an allocated block starts here),
- *                 32-63 the gfp mask of the allocation
- *   [1] refcount  ({@code _refcount})
- *   [2] mapcount  ({@code _mapcount}, -1 when unmapped)
- *   [3] owner
+ *                 8 "counters differ from a fresh allocation's", 32-63 the allocation's gfp mask
+ *   [1] refcount - 1  ({@code _refcount}, 1 after allocation)
+ *   [2] mapcount + 1  ({@code _mapcount}, -1 when unmapped)
+ *   [3] owner         ({@link #OWNER_KERNEL} is 0)
  * </pre>
  * e.g. an order-2 MOVABLE block allocated with GFP_HIGHUSER_MOVABLE (0x100cca) has flags
- * {@code 0x100cca_0000_0000 | 0x80 | 1 << 4 | 2 = 0x00100cca000000b2}.
+ * {@code 0x100cca_0000_0000 | 0x80 | 1 << 4 | 2 = 0x00100cca000000b2}. The counters are kept as
+ * differences from what {@code alloc_pages} gives a page, so a fresh allocation has all three at
+ * zero: allocating and freeing touch only the flags stripe, and the cold stripes stay out of the
+ * cache until a counter really changes (bit 8 says so, and freeing then zeroes them).
  */
 public final class PageStore {
     /** {@code owner} of a page the kernel allocated for itself through {@code alloc_pages}. */
@@ -36,6 +39,7 @@ public final class PageStore {
     private static final int MT_SHIFT = 4;
     private static final long MT_MASK = 0x7;
     private static final long PG_HEAD = 1 << 7;
+    private static final long PG_COUNTERS = 1 << 8;
     private static final int GFP_SHIFT = 32;
 
     private final PfnTable table = new PfnTable(4);
@@ -45,10 +49,11 @@ public final class PageStore {
     void add(long headPfn, int blockOrder, int mt, int gfpMask, int ownerId) {
         long[] c = table.chunkForWrite(headPfn);
         int i = PfnTable.index(headPfn);
-        c[i + FLAGS] = ((long) gfpMask << GFP_SHIFT) | PG_HEAD | ((long) mt << MT_SHIFT) | blockOrder;
-        c[i + REFCOUNT] = 1;
-        c[i + MAPCOUNT] = -1;
-        c[i + OWNER] = ownerId;
+        long counters = ownerId != OWNER_KERNEL ? PG_COUNTERS : 0;
+        c[i + FLAGS] = ((long) gfpMask << GFP_SHIFT) | counters | PG_HEAD | ((long) mt << MT_SHIFT) | blockOrder;
+        if (counters != 0) {
+            c[i + OWNER] = ownerId;
+        }
         nrHeads++;
     }
 
@@ -56,10 +61,12 @@ public final class PageStore {
     void remove(long headPfn) {
         long[] c = table.chunk(headPfn);
         int i = PfnTable.index(headPfn);
+        if ((c[i + FLAGS] & PG_COUNTERS) != 0) {
+            c[i + REFCOUNT] = 0;
+            c[i + MAPCOUNT] = 0;
+            c[i + OWNER] = 0;
+        }
         c[i + FLAGS] = 0;
-        c[i + REFCOUNT] = 0;
-        c[i + MAPCOUNT] = 0;
-        c[i + OWNER] = 0;
         nrHeads--;
     }
 
@@ -113,12 +120,12 @@ public final class PageStore {
 
     /** {@code page_ref_count()}. */
     public int refcount(long headPfn) {
-        return (int) field(headPfn, REFCOUNT);
+        return (int) field(headPfn, REFCOUNT) + 1;
     }
 
     /** The raw {@code _mapcount}: -1 when unmapped, as the kernel initialises it. */
     public int mapcount(long headPfn) {
-        return (int) field(headPfn, MAPCOUNT);
+        return (int) field(headPfn, MAPCOUNT) - 1;
     }
 
     public int owner(long headPfn) {
@@ -155,6 +162,18 @@ public final class PageStore {
         }
     }
 
+    /** Sets the cold counters of the block at {@code headPfn}, marking them as set when they differ from a fresh allocation's. */
+    private void setCounters(long headPfn, int refcount, int mapcount, int ownerId) {
+        long[] c = table.chunk(headPfn);
+        int i = PfnTable.index(headPfn);
+        c[i + REFCOUNT] = refcount - 1L;
+        c[i + MAPCOUNT] = mapcount + 1L;
+        c[i + OWNER] = ownerId;
+        if (refcount != 1 || mapcount != -1 || ownerId != OWNER_KERNEL) {
+            c[i + FLAGS] |= PG_COUNTERS;
+        }
+    }
+
     void readFrom(DataInputStream in) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -164,12 +183,8 @@ public final class PageStore {
             if (h < 0 || order < 0 || order > BuddyAllocator.MAX_PAGE_ORDER || mt < 0 || mt > MT_MASK) {
                 throw new IOException("bad struct page record at pfn " + h);
             }
-            add(h, order, mt, in.readInt(), 0);
-            long[] c = table.chunk(h);
-            int at = PfnTable.index(h);
-            c[at + REFCOUNT] = in.readInt();
-            c[at + MAPCOUNT] = in.readInt();
-            c[at + OWNER] = in.readInt();
+            add(h, order, mt, in.readInt(), OWNER_KERNEL);
+            setCounters(h, in.readInt(), in.readInt(), in.readInt());
         }
     }
 }
