@@ -41,6 +41,7 @@ final class BuddyAllocator {
      * list followed by pfn 0x1000: {@code (0x1000 + 1) << 8 | 0x80 | 1 << 4 | 2 = 0x100192}.
      */
     private static final int TAG = 0;
+    /** The previous pfn on the list; meaningful only when the block is not its list's head, so churn at the head never touches it. */
     private static final int PREV = PfnTable.CHUNK_PFNS;
     private static final int NEXT = -1;
     private static final long TAG_MASK = 0xff;
@@ -162,7 +163,12 @@ final class BuddyAllocator {
     private long link(long pfn, int link) {
         long[] c = freeMap.chunk(pfn);
         int i = PfnTable.index(pfn);
-        return link == NEXT ? (c[i + TAG] >>> NEXT_SHIFT) - 1 : c[i + PREV];
+        long tag = c[i + TAG];
+        if (link == NEXT) {
+            return (tag >>> NEXT_SHIFT) - 1;
+        }
+        int li = (int) (tag & 0xf) * MT + (int) ((tag >>> MT_SHIFT) & 0x7);
+        return head[li] == pfn ? NO_PFN : c[i + PREV];
     }
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
@@ -184,7 +190,6 @@ final class BuddyAllocator {
         } else {
             long h = head[li];
             c[i + TAG] = ((h + 1) << NEXT_SHIFT) | tag;
-            c[i + PREV] = NO_PFN;
             if (h == NO_PFN) {
                 tail[li] = pfn;
             } else {
@@ -204,7 +209,7 @@ final class BuddyAllocator {
         long tag = c[i + TAG];
         int order = (int) (tag & 0xf);
         int li = order * MT + (int) ((tag >>> MT_SHIFT) & 0x7);
-        long p = c[i + PREV];
+        long p = head[li] == pfn ? NO_PFN : c[i + PREV];
         long n = (tag >>> NEXT_SHIFT) - 1;
         if (p == NO_PFN) {
             head[li] = n;
@@ -213,11 +218,10 @@ final class BuddyAllocator {
         }
         if (n == NO_PFN) {
             tail[li] = p;
-        } else {
+        } else if (p != NO_PFN) {
             setLink(n, PREV, p);
         }
         c[i + TAG] = 0;
-        c[i + PREV] = 0;
         nrBlocks--;
         nrFree[order]--;
         nrFreeMt[li]--;
