@@ -33,22 +33,18 @@ final class BuddyAllocator {
     final long zoneEndPfn;
     private final PageStore pages;
 
-    // (1) storage: a free block head's record is two longs, TAG (with the next link) and PREV
-    /**
-     * TAG word: bits 0-3 order, 4-6 list migratetype, 7 PageBuddy, 8-63 the next pfn on the list
-     * plus one (0: end of list); 0 when no free block starts here. The next link rides along so
-     * a free or an allocation touches two stripes, not three. Order-2 block on the MOVABLE (1)
-     * list followed by pfn 0x1000: {@code (0x1000 + 1) << 8 | 0x80 | 1 << 4 | 2 = 0x100192}.
-     */
-    private static final int TAG = 0;
+    // (1) storage: a free block head's record is fields FLAGS (with the next link) and PREV of
+    // the struct page record PageStore describes
+    private static final int TAG = PageStore.FLAGS;
     /** The previous pfn on the list; meaningful only when the block is not its list's head, so churn at the head never touches it. */
-    private static final int PREV = PfnTable.CHUNK_PFNS;
+    private static final int PREV = PageStore.PREV;
     private static final int NEXT = -1;
-    private static final long TAG_MASK = 0xff;
-    private static final int NEXT_SHIFT = 8;
-    private static final long PG_BUDDY = 1 << 7;
-    private static final int MT_SHIFT = 4;
-    private final PfnTable freeMap = new PfnTable(2);
+    private static final long TAG_MASK = (1L << PageStore.NEXT_SHIFT) - 1;
+    private static final int NEXT_SHIFT = PageStore.NEXT_SHIFT;
+    private static final long PG_BUDDY = PageStore.PG_BUDDY;
+    private static final int MT_SHIFT = PageStore.MT_SHIFT;
+    /** The machine's struct page table, or a private one for an allocator built alone (tests). */
+    private final PfnTable freeMap;
     private long nrBlocks;
     private final long[] head = new long[NR_PAGE_ORDERS * MT];
     private final long[] tail = new long[NR_PAGE_ORDERS * MT];
@@ -68,6 +64,7 @@ final class BuddyAllocator {
         this.zoneStartPfn = zoneStartPfn;
         this.zoneEndPfn = zoneEndPfn;
         this.pages = pages;
+        this.freeMap = pages != null ? pages.memMap() : new PfnTable(2);
         Arrays.fill(head, NO_PFN);
         Arrays.fill(tail, NO_PFN);
     }
@@ -140,12 +137,12 @@ final class BuddyAllocator {
             return -1;
         }
         long tag = c[PfnTable.index(pfn) + TAG];
-        return (tag & PG_BUDDY) != 0 ? (int) (tag & 0xf) : -1;
+        return (tag & PG_BUDDY) != 0 ? (int) (tag & PageStore.ORDER_MASK) : -1;
     }
 
     /** The migratetype of the list holding the free block at {@code pfn} (which must be one). */
     private int buddyMt(long pfn) {
-        return (int) ((freeMap.chunk(pfn)[PfnTable.index(pfn) + TAG] >>> MT_SHIFT) & 0x7);
+        return (int) ((freeMap.chunk(pfn)[PfnTable.index(pfn) + TAG] >>> MT_SHIFT) & PageStore.MT_MASK);
     }
 
     /** Sets link {@link #NEXT} or {@link #PREV} of the free block at {@code pfn}. */
@@ -167,7 +164,7 @@ final class BuddyAllocator {
         if (link == NEXT) {
             return (tag >>> NEXT_SHIFT) - 1;
         }
-        int li = (int) (tag & 0xf) * MT + (int) ((tag >>> MT_SHIFT) & 0x7);
+        int li = (int) (tag & PageStore.ORDER_MASK) * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
         return head[li] == pfn ? NO_PFN : c[i + PREV];
     }
 
@@ -207,8 +204,8 @@ final class BuddyAllocator {
         long[] c = freeMap.chunk(pfn);
         int i = PfnTable.index(pfn);
         long tag = c[i + TAG];
-        int order = (int) (tag & 0xf);
-        int li = order * MT + (int) ((tag >>> MT_SHIFT) & 0x7);
+        int order = (int) (tag & PageStore.ORDER_MASK);
+        int li = order * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
         long p = head[li] == pfn ? NO_PFN : c[i + PREV];
         long n = (tag >>> NEXT_SHIFT) - 1;
         if (p == NO_PFN) {
@@ -711,17 +708,32 @@ final class BuddyAllocator {
         }
     }
 
+    /** Free block records of this zone found by scanning the table (which other zones share). */
     private long countTaggedBlocks() {
         long n = 0;
-        for (long base = freeMap.nextChunk(0); base >= 0; base = freeMap.nextChunk(base + PfnTable.CHUNK_PFNS)) {
+        for (long base = freeMap.nextChunk(zoneStartPfn); base >= 0 && base < zoneEndPfn;
+                base = freeMap.nextChunk(base + PfnTable.CHUNK_PFNS)) {
             long[] c = freeMap.chunk(base);
             for (int p = 0; p < PfnTable.CHUNK_PFNS; p++) {
-                if ((c[TAG + p] & PG_BUDDY) != 0) {
+                if ((c[TAG + p] & PG_BUDDY) != 0 && base + p >= zoneStartPfn && base + p < zoneEndPfn) {
                     n++;
                 }
             }
         }
         return n;
+    }
+
+    /** Drops this zone's free block records from the (shared) table. */
+    private void clearTaggedBlocks() {
+        for (long base = freeMap.nextChunk(zoneStartPfn); base >= 0 && base < zoneEndPfn;
+                base = freeMap.nextChunk(base + PfnTable.CHUNK_PFNS)) {
+            long[] c = freeMap.chunk(base);
+            for (int p = 0; p < PfnTable.CHUNK_PFNS; p++) {
+                if ((c[TAG + p] & PG_BUDDY) != 0 && base + p >= zoneStartPfn && base + p < zoneEndPfn) {
+                    c[TAG + p] = 0;
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- snapshot
@@ -747,7 +759,7 @@ final class BuddyAllocator {
 
     /** Replaces the boot state with a snapshot written by {@link #writeTo}. */
     void readFrom(DataInputStream in) throws IOException {
-        freeMap.clear();
+        clearTaggedBlocks();
         nrBlocks = 0;
         Arrays.fill(head, NO_PFN);
         Arrays.fill(tail, NO_PFN);

@@ -5,22 +5,30 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * {@code struct page} metadata (include/linux/mm_types.h) for the frames in use, and only for
- * them: a record per allocated block head in a {@link PfnTable}. Free frames are described by
- * the free lists, reserved ones by boot ranges. Tail pages of a higher-order block have no
- * record of their own: their head is found by alignment.
+ * {@code struct page} metadata (include/linux/mm_types.h), the sparse {@code mem_map}: a record
+ * per block head in a {@link PfnTable} shared with every zone's {@link BuddyAllocator}, which
+ * keeps its free blocks there as the kernel keeps {@code PageBuddy} pages in {@code struct page}.
+ * Reserved frames are described by boot ranges, untouched order-10 runs by the allocators'
+ * pristine ranges. Tail pages of a higher-order block have no record of their own: their head
+ * is found by alignment.
  *
- * <p>A record is four {@code long}s (fields, each in its own stripe of the chunk), like a
- * compressed {@code struct page}:
+ * <p>A record is five {@code long}s (fields, each in its own stripe of the chunk), like a
+ * compressed {@code struct page} with its unions:
  * <pre>
- *   [0] flags:    bits 0-3 order, 4-6 migratetype, 7 PG_head (an allocated block starts here),
- *                 8 "counters differ from a fresh allocation's", 32-63 the allocation's gfp mask
- *   [1] refcount - 1  ({@code _refcount}, 1 after allocation)
- *   [2] mapcount + 1  ({@code _mapcount}, -1 when unmapped)
- *   [3] owner         ({@link #OWNER_KERNEL} is 0)
+ *   [0] flags:    bits 0-3 order, 4-6 migratetype, 7 PageBuddy, 8 PG_head (an allocated block
+ *                 starts here), 9 "counters differ from a fresh allocation's";
+ *                 allocated: 32-63 the allocation's gfp mask;
+ *                 free: 10-63 the next pfn on the free list plus one (0: end of list)
+ *   [1] prev      free: the previous pfn on the list (BuddyAllocator)
+ *   [2] refcount - 1  ({@code _refcount}, 1 after allocation)
+ *   [3] mapcount + 1  ({@code _mapcount}, -1 when unmapped)
+ *   [4] owner         ({@link #OWNER_KERNEL} is 0)
  * </pre>
  * e.g. an order-2 MOVABLE block allocated with GFP_HIGHUSER_MOVABLE (0x100cca) has flags
- * {@code 0x100cca_0000_0000 | 0x80 | 1 << 4 | 2 = 0x00100cca000000b2}. The counters are kept as
+ * {@code 0x100cca_0000_0000 | 0x100 | 1 << 4 | 2 = 0x00100cca00000112}; the same block free
+ * on the MOVABLE list in front of pfn 0x1000 has {@code (0x1000 + 1) << 10 | 0x80 | 1 << 4 | 2
+ * = 0x400492}. Allocation and freeing read and write the one flags word of a pfn, so the
+ * hot stripe is 8 bytes per frame. The counters are kept as
  * differences from what {@code alloc_pages} gives a page, so a fresh allocation has all three at
  * zero: allocating and freeing touch only the flags stripe, and the cold stripes stay out of the
  * cache until a counter really changes (bit 8 says so, and freeing then zeroes them).
@@ -31,18 +39,34 @@ public final class PageStore {
     /** What the pfn-returning queries answer when there is no such block. */
     public static final long NO_PFN = -1;
 
-    private static final int FLAGS = 0;
-    private static final int REFCOUNT = PfnTable.CHUNK_PFNS;
-    private static final int MAPCOUNT = 2 * PfnTable.CHUNK_PFNS;
-    private static final int OWNER = 3 * PfnTable.CHUNK_PFNS;
-    private static final long ORDER_MASK = 0xf;
-    private static final int MT_SHIFT = 4;
-    private static final long MT_MASK = 0x7;
-    private static final long PG_HEAD = 1 << 7;
-    private static final long PG_COUNTERS = 1 << 8;
+    // The record, shared with BuddyAllocator (see the class comment): field offsets in a chunk.
+    static final int FLAGS = 0;
+    /** Used by the free lists only. */
+    static final int PREV = PfnTable.CHUNK_PFNS;
+    private static final int REFCOUNT = 2 * PfnTable.CHUNK_PFNS;
+    private static final int MAPCOUNT = 3 * PfnTable.CHUNK_PFNS;
+    private static final int OWNER = 4 * PfnTable.CHUNK_PFNS;
+    private static final int FIELDS = 5;
+    // FLAGS bits common to both users
+    static final long ORDER_MASK = 0xf;
+    static final int MT_SHIFT = 4;
+    static final long MT_MASK = 0x7;
+    /** {@code PageBuddy}: a free block starts here (BuddyAllocator's). */
+    static final long PG_BUDDY = 1 << 7;
+    /** An allocated block starts here (a compound page's {@code PG_head}, or an order-0 page). */
+    private static final long PG_HEAD = 1 << 8;
+    private static final long PG_COUNTERS = 1 << 9;
+    /** Free block: bits 10-63 hold the next pfn on its list plus one. */
+    static final int NEXT_SHIFT = 10;
+    /** Allocated block: bits 32-63 hold its gfp mask. */
     private static final int GFP_SHIFT = 32;
 
-    private final PfnTable table = new PfnTable(4);
+    /** The shared table, for the zones' buddy allocators. */
+    PfnTable memMap() {
+        return table;
+    }
+
+    private final PfnTable table = new PfnTable(FIELDS);
     private long nrHeads;
 
     /** Records an allocated block. */
