@@ -64,7 +64,7 @@ final class BuddyAllocator {
         this.zoneStartPfn = zoneStartPfn;
         this.zoneEndPfn = zoneEndPfn;
         this.pages = pages;
-        this.freeMap = pages != null ? pages.memMap() : new PfnTable(2);
+        this.freeMap = pages != null ? pages.memMap() : new PfnTable(2, 2);
         Arrays.fill(head, NO_PFN);
         Arrays.fill(tail, NO_PFN);
     }

@@ -47,6 +47,8 @@ public final class PageStore {
     private static final int MAPCOUNT = 3 * PfnTable.CHUNK_PFNS;
     private static final int OWNER = 4 * PfnTable.CHUNK_PFNS;
     private static final int FIELDS = 5;
+    /** FLAGS and PREV: a chunk gets the counter stripes only when a counter is first set. */
+    private static final int HOT_FIELDS = 2;
     // FLAGS bits common to both users
     static final long ORDER_MASK = 0xf;
     static final int MT_SHIFT = 4;
@@ -66,19 +68,18 @@ public final class PageStore {
         return table;
     }
 
-    private final PfnTable table = new PfnTable(FIELDS);
+    private final PfnTable table = new PfnTable(FIELDS, HOT_FIELDS);
     private long nrHeads;
 
     /** Records an allocated block. */
     void add(long headPfn, int blockOrder, int mt, int gfpMask, int ownerId) {
         long[] c = table.chunkForWrite(headPfn);
         int i = PfnTable.index(headPfn);
-        long counters = ownerId != OWNER_KERNEL ? PG_COUNTERS : 0;
-        c[i + FLAGS] = ((long) gfpMask << GFP_SHIFT) | counters | PG_HEAD | ((long) mt << MT_SHIFT) | blockOrder;
-        if (counters != 0) {
-            c[i + OWNER] = ownerId;
-        }
+        c[i + FLAGS] = ((long) gfpMask << GFP_SHIFT) | PG_HEAD | ((long) mt << MT_SHIFT) | blockOrder;
         nrHeads++;
+        if (ownerId != OWNER_KERNEL) {
+            setCounters(headPfn, 1, -1, ownerId);
+        }
     }
 
     /** Forgets the block at {@code headPfn} (which must be recorded). */
@@ -99,8 +100,11 @@ public final class PageStore {
         return c == null ? 0 : c[PfnTable.index(pfn) + FLAGS];
     }
 
+    /** A field of the record at {@code headPfn}; a cold field the chunk has no stripe for reads 0. */
     private long field(long headPfn, int field) {
-        return table.chunk(headPfn)[PfnTable.index(headPfn) + field];
+        long[] c = table.chunk(headPfn);
+        int i = PfnTable.index(headPfn) + field;
+        return i < c.length ? c[i] : 0;
     }
 
     /** Whether an allocated block starts at {@code pfn}. */
@@ -186,16 +190,21 @@ public final class PageStore {
         }
     }
 
-    /** Sets the cold counters of the block at {@code headPfn}, marking them as set when they differ from a fresh allocation's. */
+    /**
+     * Sets the cold counters of the freshly added block at {@code headPfn}: nothing to store when
+     * they are a fresh allocation's, else the chunk gets its counter stripes and the record
+     * {@code PG_COUNTERS}.
+     */
     private void setCounters(long headPfn, int refcount, int mapcount, int ownerId) {
-        long[] c = table.chunk(headPfn);
+        if (refcount == 1 && mapcount == -1 && ownerId == OWNER_KERNEL) {
+            return;
+        }
+        long[] c = table.chunkWithAllFields(headPfn);
         int i = PfnTable.index(headPfn);
         c[i + REFCOUNT] = refcount - 1L;
         c[i + MAPCOUNT] = mapcount + 1L;
         c[i + OWNER] = ownerId;
-        if (refcount != 1 || mapcount != -1 || ownerId != OWNER_KERNEL) {
-            c[i + FLAGS] |= PG_COUNTERS;
-        }
+        c[i + FLAGS] |= PG_COUNTERS;
     }
 
     void readFrom(DataInputStream in) throws IOException {

@@ -1,5 +1,7 @@
 package org.mmsim.kernel.phys;
 
+import java.util.Arrays;
+
 /**
  * Per-pfn records for the frames that have been touched, found by a three-level radix walk —
  * the simulator's {@code CONFIG_SPARSEMEM_EXTREME} ({@code mem_section} roots → sections →
@@ -32,14 +34,20 @@ final class PfnTable {
     private static final long[][][] NO_ROOT = new long[0][][];
 
     private final int fields;
+    private final int hotFields;
     private long[][][] root = NO_ROOT;
     /** The last chunk found, and its {@code pfn >>> CHUNK_SHIFT}: one step touches one chunk many times. */
     private long[] lastChunk;
     private long lastKey = -1;
 
-    /** A table whose records have {@code fields} {@code long}s. */
-    PfnTable(int fields) {
+    /**
+     * A table whose records have {@code fields} {@code long}s, of which a new chunk holds only the
+     * first {@code hotFields}; {@link #chunkWithAllFields} widens it. Readers of a cold field
+     * check the chunk's length and read 0 past it.
+     */
+    PfnTable(int fields, int hotFields) {
         this.fields = fields;
+        this.hotFields = hotFields;
     }
 
     /** The chunk holding {@code pfn}'s record, or {@code null} when none was written there. */
@@ -70,6 +78,19 @@ final class PfnTable {
         return c != null ? c : createChunk(pfn);
     }
 
+    /** The chunk holding {@code pfn}'s record with room for every field, created or widened if needed. */
+    long[] chunkWithAllFields(long pfn) {
+        long[] c = chunkForWrite(pfn);
+        if (c.length == CHUNK_PFNS * fields) {
+            return c;
+        }
+        long[] wide = Arrays.copyOf(c, CHUNK_PFNS * fields);
+        root[(int) (pfn >>> ROOT_SHIFT)][(int) (pfn >>> CHUNK_SHIFT) & MID_MASK] = wide;
+        lastChunk = wide;
+        lastKey = pfn >>> CHUNK_SHIFT;
+        return wide;
+    }
+
     /** {@code pfn}'s index inside its chunk: its record's field {@code f} is at {@code f * CHUNK_PFNS + index}. */
     static int index(long pfn) {
         return (int) pfn & (CHUNK_PFNS - 1);
@@ -87,7 +108,7 @@ final class PfnTable {
             mid = new long[1 << MID_SHIFT][];
             root[r] = mid;
         }
-        long[] c = new long[CHUNK_PFNS * fields];
+        long[] c = new long[CHUNK_PFNS * hotFields];
         mid[(int) (pfn >>> CHUNK_SHIFT) & MID_MASK] = c;
         lastChunk = c;
         lastKey = pfn >>> CHUNK_SHIFT;
