@@ -13,9 +13,10 @@ import java.util.List;
  * {@code __rmqueue_fallback}, {@code steal_suitable_fallback} and {@code __free_one_page} from
  * mm/page_alloc.c.
  *
- * <p>Sections: (1) storage — each free block head is a slot in parallel primitive arrays,
- * linked into an intrusive doubly-linked list per (order, migratetype) and found by pfn through
- * a {@link PfnMap}; (2) pristine ranges — runs of whole order-10 blocks never touched since
+ * <p>Sections: (1) storage — each free block head has a record in a {@link PfnTable} (the
+ * {@code PageBuddy} flag, {@code buddy_order}, its list's migratetype and the {@code lru} links),
+ * linked by pfn into an intrusive doubly-linked list per (order, migratetype); a block's buddy is
+ * found by alignment in the same or the next chunk, never by hashing; (2) pristine ranges — runs of whole order-10 blocks never touched since
  * boot, which logically sit at the tail of the order-10 MOVABLE list (boot frees with
  * {@code FPI_TO_TAIL} in ascending pfn order, so they are exactly that list's tail) and are
  * split off one block at a time; (3) allocation; (4) freeing; (5) views, invariants and
@@ -27,23 +28,26 @@ final class BuddyAllocator {
     static final int PAGEBLOCK_ORDER = 9;
     static final long NO_PFN = -1;
     private static final int MT = MigrateType.MIGRATE_TYPES;
-    private static final int NIL = -1;
 
     final long zoneStartPfn;
     final long zoneEndPfn;
     private final PageStore pages;
 
-    // (1) storage
-    private final PfnMap freeIndex = new PfnMap(64);
-    private long[] slotPfn = new long[64];
-    private int[] slotNext = new int[64];
-    private int[] slotPrev = new int[64];
-    private byte[] slotOrder = new byte[64];
-    private byte[] slotMt = new byte[64];
-    private int slotsUsed;
-    private int freeSlotHead = NIL;
-    private final int[] head = new int[NR_PAGE_ORDERS * MT];
-    private final int[] tail = new int[NR_PAGE_ORDERS * MT];
+    // (1) storage: a free block head's record is fields FLAGS (with the next link) and PREV of
+    // the struct page record PageStore describes
+    private static final int TAG = PageStore.FLAGS;
+    /** The previous pfn on the list; meaningful only when the block is not its list's head, so churn at the head never touches it. */
+    private static final int PREV = PageStore.PREV;
+    private static final int NEXT = -1;
+    private static final long TAG_MASK = (1L << PageStore.NEXT_SHIFT) - 1;
+    private static final int NEXT_SHIFT = PageStore.NEXT_SHIFT;
+    private static final long PG_BUDDY = PageStore.PG_BUDDY;
+    private static final int MT_SHIFT = PageStore.MT_SHIFT;
+    /** The machine's struct page table, or a private one for an allocator built alone (tests). */
+    private final PfnTable freeMap;
+    private long nrBlocks;
+    private final long[] head = new long[NR_PAGE_ORDERS * MT];
+    private final long[] tail = new long[NR_PAGE_ORDERS * MT];
     private final long[] nrFree = new long[NR_PAGE_ORDERS];
     private final long[] nrFreeMt = new long[NR_PAGE_ORDERS * MT];
     private long freePages;
@@ -60,8 +64,9 @@ final class BuddyAllocator {
         this.zoneStartPfn = zoneStartPfn;
         this.zoneEndPfn = zoneEndPfn;
         this.pages = pages;
-        Arrays.fill(head, NIL);
-        Arrays.fill(tail, NIL);
+        this.freeMap = pages != null ? pages.memMap() : new PfnTable(2, 2);
+        Arrays.fill(head, NO_PFN);
+        Arrays.fill(tail, NO_PFN);
     }
 
     // ---------------------------------------------------------------- boot
@@ -122,76 +127,101 @@ final class BuddyAllocator {
 
     // ---------------------------------------------------------------- (1) list primitives
 
-    private int newSlot() {
-        int s = freeSlotHead;
-        if (s != NIL) {
-            freeSlotHead = slotNext[s];
-            return s;
+    /**
+     * The order of the free block starting at {@code pfn}, or -1: {@code PageBuddy(page) ?
+     * buddy_order(page) : -1}. A TAG of 0x92 reads as PageBuddy, MOVABLE (1), order 2.
+     */
+    private int buddyOrder(long pfn) {
+        long[] c = freeMap.chunk(pfn);
+        if (c == null) {
+            return -1;
         }
-        if (slotsUsed == slotPfn.length) {
-            int cap = slotsUsed << 1;
-            slotPfn = Arrays.copyOf(slotPfn, cap);
-            slotNext = Arrays.copyOf(slotNext, cap);
-            slotPrev = Arrays.copyOf(slotPrev, cap);
-            slotOrder = Arrays.copyOf(slotOrder, cap);
-            slotMt = Arrays.copyOf(slotMt, cap);
+        long tag = c[PfnTable.index(pfn) + TAG];
+        return (tag & PG_BUDDY) != 0 ? (int) (tag & PageStore.ORDER_MASK) : -1;
+    }
+
+    /** The migratetype of the list holding the free block at {@code pfn} (which must be one). */
+    private int buddyMt(long pfn) {
+        return (int) ((freeMap.chunk(pfn)[PfnTable.index(pfn) + TAG] >>> MT_SHIFT) & PageStore.MT_MASK);
+    }
+
+    /** Sets link {@link #NEXT} or {@link #PREV} of the free block at {@code pfn}. */
+    private void setLink(long pfn, int link, long value) {
+        long[] c = freeMap.chunk(pfn);
+        int i = PfnTable.index(pfn);
+        if (link == NEXT) {
+            c[i + TAG] = (c[i + TAG] & TAG_MASK) | ((value + 1) << NEXT_SHIFT);
+        } else {
+            c[i + PREV] = value;
         }
-        return slotsUsed++;
+    }
+
+    /** Link {@link #NEXT} or {@link #PREV} of the free block at {@code pfn}. */
+    private long link(long pfn, int link) {
+        long[] c = freeMap.chunk(pfn);
+        int i = PfnTable.index(pfn);
+        long tag = c[i + TAG];
+        if (link == NEXT) {
+            return (tag >>> NEXT_SHIFT) - 1;
+        }
+        int li = (int) (tag & PageStore.ORDER_MASK) * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
+        return head[li] == pfn ? NO_PFN : c[i + PREV];
     }
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
     private void addToFreeList(long pfn, int order, int mt, boolean toTail) {
-        int s = newSlot();
         int li = order * MT + mt;
-        slotPfn[s] = pfn;
-        slotOrder[s] = (byte) order;
-        slotMt[s] = (byte) mt;
+        long[] c = freeMap.chunkForWrite(pfn);
+        int i = PfnTable.index(pfn);
+        long tag = PG_BUDDY | ((long) mt << MT_SHIFT) | order;
         if (toTail) {
-            int t = tail[li];
-            slotPrev[s] = t;
-            slotNext[s] = NIL;
-            if (t == NIL) {
-                head[li] = s;
+            long t = tail[li];
+            c[i + PREV] = t;
+            c[i + TAG] = tag;
+            if (t == NO_PFN) {
+                head[li] = pfn;
             } else {
-                slotNext[t] = s;
+                setLink(t, NEXT, pfn);
             }
-            tail[li] = s;
+            tail[li] = pfn;
         } else {
-            int h = head[li];
-            slotNext[s] = h;
-            slotPrev[s] = NIL;
-            if (h == NIL) {
-                tail[li] = s;
+            long h = head[li];
+            c[i + TAG] = ((h + 1) << NEXT_SHIFT) | tag;
+            if (h == NO_PFN) {
+                tail[li] = pfn;
             } else {
-                slotPrev[h] = s;
+                setLink(h, PREV, pfn);
             }
-            head[li] = s;
+            head[li] = pfn;
         }
-        freeIndex.put(pfn, s);
+        nrBlocks++;
         nrFree[order]++;
         nrFreeMt[li]++;
     }
 
-    /** {@code __del_page_from_free_list}. */
-    private void delFromFreeList(int s) {
-        int li = slotOrder[s] * MT + slotMt[s];
-        int p = slotPrev[s];
-        int n = slotNext[s];
-        if (p == NIL) {
+    /** {@code __del_page_from_free_list} for the free block at {@code pfn}. */
+    private void delFromFreeList(long pfn) {
+        long[] c = freeMap.chunk(pfn);
+        int i = PfnTable.index(pfn);
+        long tag = c[i + TAG];
+        int order = (int) (tag & PageStore.ORDER_MASK);
+        int li = order * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
+        long p = head[li] == pfn ? NO_PFN : c[i + PREV];
+        long n = (tag >>> NEXT_SHIFT) - 1;
+        if (p == NO_PFN) {
             head[li] = n;
         } else {
-            slotNext[p] = n;
+            setLink(p, NEXT, n);
         }
-        if (n == NIL) {
+        if (n == NO_PFN) {
             tail[li] = p;
-        } else {
-            slotPrev[n] = p;
+        } else if (p != NO_PFN) {
+            setLink(n, PREV, p);
         }
-        freeIndex.remove(slotPfn[s]);
-        nrFree[slotOrder[s]]--;
+        c[i + TAG] = 0;
+        nrBlocks--;
+        nrFree[order]--;
         nrFreeMt[li]--;
-        slotNext[s] = freeSlotHead;
-        freeSlotHead = s;
     }
 
     // ---------------------------------------------------------------- pageblocks
@@ -240,11 +270,9 @@ final class BuddyAllocator {
      */
     private long rmqueueSmallest(int order, int mt) {
         for (int o = order; o < NR_PAGE_ORDERS; o++) {
-            int s = head[o * MT + mt];
-            long pfn;
-            if (s != NIL) {
-                pfn = slotPfn[s];
-                delFromFreeList(s);
+            long pfn = head[o * MT + mt];
+            if (pfn != NO_PFN) {
+                delFromFreeList(pfn);
             } else if (o == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && pristineBlocks > 0) {
                 pfn = popPristine();
             } else {
@@ -323,10 +351,9 @@ final class BuddyAllocator {
 
     /** Takes the head block of (order, mt) off its list, materialising a pristine block if needed. */
     private long takeHead(int order, int mt) {
-        int s = head[order * MT + mt];
-        if (s != NIL) {
-            long pfn = slotPfn[s];
-            delFromFreeList(s);
+        long pfn = head[order * MT + mt];
+        if (pfn != NO_PFN) {
+            delFromFreeList(pfn);
             return pfn;
         }
         return popPristine();
@@ -369,11 +396,8 @@ final class BuddyAllocator {
     }
 
     private long peekHead(int order, int mt) {
-        int s = head[order * MT + mt];
-        if (s != NIL) {
-            return slotPfn[s];
-        }
-        return pristineStart[pristineIdx];
+        long pfn = head[order * MT + mt];
+        return pfn != NO_PFN ? pfn : pristineStart[pristineIdx];
     }
 
     /** {@code prep_move_freepages_block}'s walk: free pages and movable allocated pages in the block. */
@@ -382,16 +406,16 @@ final class BuddyAllocator {
         long movable = 0;
         long pfn = start;
         while (pfn < end) {
-            int s = freeIndex.get(pfn);
-            if (s != PfnMap.MISSING) {
-                free += 1L << slotOrder[s];
-                pfn += 1L << slotOrder[s];
+            int freeOrder = buddyOrder(pfn);
+            if (freeOrder >= 0) {
+                free += 1L << freeOrder;
+                pfn += 1L << freeOrder;
                 continue;
             }
-            int slot = pages == null ? PfnMap.MISSING : pages.slotOf(pfn);
-            if (slot != PfnMap.MISSING) {
-                long n = 1L << pages.order(slot);
-                if (pages.migratetype(slot) == MigrateType.MOVABLE) {
+            int usedOrder = pages == null ? -1 : pages.headOrder(pfn);
+            if (usedOrder >= 0) {
+                long n = 1L << usedOrder;
+                if (pages.migratetype(pfn) == MigrateType.MOVABLE) {
                     movable += n;
                 }
                 pfn += n;
@@ -406,13 +430,12 @@ final class BuddyAllocator {
     private void moveFreepagesBlock(long start, long end, int mt) {
         long pfn = start;
         while (pfn < end) {
-            int s = freeIndex.get(pfn);
-            if (s == PfnMap.MISSING) {
+            int order = buddyOrder(pfn);
+            if (order < 0) {
                 pfn++;
                 continue;
             }
-            int order = slotOrder[s];
-            delFromFreeList(s);
+            delFromFreeList(pfn);
             addToFreeList(pfn, order, mt, true);
             pfn += 1L << order;
         }
@@ -446,8 +469,7 @@ final class BuddyAllocator {
         long buddyPfn = NO_PFN;
         while (order < MAX_PAGE_ORDER) {
             buddyPfn = findBuddyPfn(pfn, order);
-            int s = freeIndex.get(buddyPfn);
-            if (s == PfnMap.MISSING || slotOrder[s] != order) {
+            if (buddyOrder(buddyPfn) != order) {
                 break;
             }
             if (order >= PAGEBLOCK_ORDER) {
@@ -459,7 +481,7 @@ final class BuddyAllocator {
                     setPageblockMigratetype(buddyPfn, mt);
                 }
             }
-            delFromFreeList(s);
+            delFromFreeList(buddyPfn);
             pfn &= buddyPfn;
             order++;
         }
@@ -480,8 +502,7 @@ final class BuddyAllocator {
             return false;
         }
         long higherPfn = buddyPfn & pfn;
-        int s = freeIndex.get(findBuddyPfn(higherPfn, order + 1));
-        return s != PfnMap.MISSING && slotOrder[s] == order + 1;
+        return buddyOrder(findBuddyPfn(higherPfn, order + 1)) == order + 1;
     }
 
     // ---------------------------------------------------------------- (5) queries
@@ -515,9 +536,9 @@ final class BuddyAllocator {
 
     /** The order of the free block starting exactly at {@code pfn}, or -1. */
     int freeHeadOrder(long pfn) {
-        int s = freeIndex.get(pfn);
-        if (s != PfnMap.MISSING) {
-            return slotOrder[s];
+        int order = buddyOrder(pfn);
+        if (order >= 0) {
+            return order;
         }
         return inPristine(pfn) && (pfn & ((1L << MAX_PAGE_ORDER) - 1)) == 0 ? MAX_PAGE_ORDER : -1;
     }
@@ -526,8 +547,7 @@ final class BuddyAllocator {
     long freeBlockContaining(long pfn) {
         for (int o = 0; o <= MAX_PAGE_ORDER; o++) {
             long h = pfn & ~((1L << o) - 1);
-            int s = freeIndex.get(h);
-            if (s != PfnMap.MISSING && slotOrder[s] >= o) {
+            if (buddyOrder(h) >= o) {
                 return h;
             }
         }
@@ -554,9 +574,9 @@ final class BuddyAllocator {
     List<Long> listPfns(int order, int mt, long offset, int limit) {
         List<Long> out = new ArrayList<>();
         long index = 0;
-        for (int s = head[order * MT + mt]; s != NIL && out.size() < limit; s = slotNext[s]) {
+        for (long pfn = head[order * MT + mt]; pfn != NO_PFN && out.size() < limit; pfn = link(pfn, NEXT)) {
             if (index++ >= offset) {
-                out.add(slotPfn[s]);
+                out.add(pfn);
             }
         }
         if (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && out.size() < limit) {
@@ -601,20 +621,19 @@ final class BuddyAllocator {
     /** Throws {@link IllegalStateException} naming the first broken buddy invariant of zone {@code name}. */
     void checkInvariants(String name, java.util.function.LongPredicate allocatedOrReserved) {
         long sum = 0;
-        long[] starts = new long[Math.max(1, freeIndex.size() + 1)];
+        long[] starts = new long[Math.toIntExact(Math.max(1, nrBlocks + 1))];
         int[] orders = new int[starts.length];
         int k = 0;
         for (int order = 0; order < NR_PAGE_ORDERS; order++) {
             long count = 0;
             for (int mt = 0; mt < MT; mt++) {
                 long listLen = 0;
-                int prev = NIL;
-                for (int s = head[order * MT + mt]; s != NIL; s = slotNext[s]) {
-                    long pfn = slotPfn[s];
-                    if (slotPrev[s] != prev) {
+                long prev = NO_PFN;
+                for (long pfn = head[order * MT + mt]; pfn != NO_PFN; pfn = link(pfn, NEXT)) {
+                    if (link(pfn, PREV) != prev) {
                         throw new IllegalStateException(name + ": broken list links at pfn " + pfn);
                     }
-                    if (slotOrder[s] != order || slotMt[s] != mt || freeIndex.get(pfn) != s) {
+                    if (buddyOrder(pfn) != order || buddyMt(pfn) != mt) {
                         throw new IllegalStateException(name + ": block " + pfn + " indexed inconsistently");
                     }
                     if ((pfn & ((1L << order) - 1)) != 0) {
@@ -624,9 +643,9 @@ final class BuddyAllocator {
                         throw new IllegalStateException(name + ": free block " + pfn + " order " + order + " outside the zone");
                     }
                     if (order < MAX_PAGE_ORDER) {
-                        int b = freeIndex.get(findBuddyPfn(pfn, order));
-                        if (b != PfnMap.MISSING && slotOrder[b] == order
-                                && slotMt[b] != MigrateType.ISOLATE && slotMt[s] != MigrateType.ISOLATE) {
+                        long b = findBuddyPfn(pfn, order);
+                        if (buddyOrder(b) == order
+                                && buddyMt(b) != MigrateType.ISOLATE && mt != MigrateType.ISOLATE) {
                             throw new IllegalStateException(name + ": free buddies " + pfn + " and "
                                     + findBuddyPfn(pfn, order) + " of order " + order + " left unmerged");
                         }
@@ -636,7 +655,7 @@ final class BuddyAllocator {
                     }
                     starts[k] = pfn;
                     orders[k++] = order;
-                    prev = s;
+                    prev = pfn;
                     listLen++;
                 }
                 if (tail[order * MT + mt] != prev) {
@@ -654,8 +673,10 @@ final class BuddyAllocator {
             }
             sum += nrFree[order] << order;
         }
-        if (k != freeIndex.size()) {
-            throw new IllegalStateException(name + ": " + freeIndex.size() + " indexed free blocks but " + k + " on lists");
+        long tagged = countTaggedBlocks();
+        if (k != nrBlocks || k != tagged) {
+            throw new IllegalStateException(name + ": " + tagged + " free block records (" + nrBlocks + " counted) but "
+                    + k + " on lists");
         }
         if (sum != freePages) {
             throw new IllegalStateException(name + ": NR_FREE_PAGES " + freePages + " != sum of free blocks " + sum);
@@ -687,6 +708,34 @@ final class BuddyAllocator {
         }
     }
 
+    /** Free block records of this zone found by scanning the table (which other zones share). */
+    private long countTaggedBlocks() {
+        long n = 0;
+        for (long base = freeMap.nextChunk(zoneStartPfn); base >= 0 && base < zoneEndPfn;
+                base = freeMap.nextChunk(base + PfnTable.CHUNK_PFNS)) {
+            long[] c = freeMap.chunk(base);
+            for (int p = 0; p < PfnTable.CHUNK_PFNS; p++) {
+                if ((c[TAG + p] & PG_BUDDY) != 0 && base + p >= zoneStartPfn && base + p < zoneEndPfn) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Drops this zone's free block records from the (shared) table. */
+    private void clearTaggedBlocks() {
+        for (long base = freeMap.nextChunk(zoneStartPfn); base >= 0 && base < zoneEndPfn;
+                base = freeMap.nextChunk(base + PfnTable.CHUNK_PFNS)) {
+            long[] c = freeMap.chunk(base);
+            for (int p = 0; p < PfnTable.CHUNK_PFNS; p++) {
+                if ((c[TAG + p] & PG_BUDDY) != 0 && base + p >= zoneStartPfn && base + p < zoneEndPfn) {
+                    c[TAG + p] = 0;
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- snapshot
 
     /** Writes lists in list order, the pristine cursor and pageblock types; proportional to used state. */
@@ -696,8 +745,8 @@ final class BuddyAllocator {
         for (int li = 0; li < head.length; li++) {
             int explicit = (int) (nrFreeMt[li] - (li == MAX_PAGE_ORDER * MT + MigrateType.MOVABLE ? pristineBlocks : 0));
             out.writeInt(explicit);
-            for (int s = head[li]; s != NIL; s = slotNext[s]) {
-                out.writeLong(slotPfn[s]);
+            for (long pfn = head[li]; pfn != NO_PFN; pfn = link(pfn, NEXT)) {
+                out.writeLong(pfn);
             }
         }
         long[] pbs = pageblockMt.sortedKeys();
@@ -710,11 +759,10 @@ final class BuddyAllocator {
 
     /** Replaces the boot state with a snapshot written by {@link #writeTo}. */
     void readFrom(DataInputStream in) throws IOException {
-        freeIndex.clear();
-        slotsUsed = 0;
-        freeSlotHead = NIL;
-        Arrays.fill(head, NIL);
-        Arrays.fill(tail, NIL);
+        clearTaggedBlocks();
+        nrBlocks = 0;
+        Arrays.fill(head, NO_PFN);
+        Arrays.fill(tail, NO_PFN);
         Arrays.fill(nrFree, 0);
         Arrays.fill(nrFreeMt, 0);
         pageblockMt.clear();

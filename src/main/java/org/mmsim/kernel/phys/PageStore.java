@@ -3,149 +3,221 @@ package org.mmsim.kernel.phys;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
- * {@code struct page} metadata (include/linux/mm_types.h) for the frames in use, and only for
- * them: one slot per allocated block head, found through a {@link PfnMap}. Free frames are
- * described by the free lists, reserved ones by boot ranges.
+ * {@code struct page} metadata (include/linux/mm_types.h), the sparse {@code mem_map}: a record
+ * per block head in a {@link PfnTable} shared with every zone's {@link BuddyAllocator}, which
+ * keeps its free blocks there as the kernel keeps {@code PageBuddy} pages in {@code struct page}.
+ * Reserved frames are described by boot ranges, untouched order-10 runs by the allocators'
+ * pristine ranges. Tail pages of a higher-order block have no record of their own: their head
+ * is found by alignment.
  *
- * <p>Fields live in parallel primitive arrays indexed by slot, so later subsystems can add
- * columns ({@code mapping}, {@code index}, rmap) without a per-page object. Tail pages of a
- * higher-order block have no slot: their head is found by alignment.
+ * <p>A record is five {@code long}s (fields, each in its own stripe of the chunk), like a
+ * compressed {@code struct page} with its unions:
+ * <pre>
+ *   [0] flags:    bits 0-3 order, 4-6 migratetype, 7 PageBuddy, 8 PG_head (an allocated block
+ *                 starts here), 9 "counters differ from a fresh allocation's";
+ *                 allocated: 32-63 the allocation's gfp mask;
+ *                 free: 10-63 the next pfn on the free list plus one (0: end of list)
+ *   [1] prev      free: the previous pfn on the list (BuddyAllocator)
+ *   [2] refcount - 1  ({@code _refcount}, 1 after allocation)
+ *   [3] mapcount + 1  ({@code _mapcount}, -1 when unmapped)
+ *   [4] owner         ({@link #OWNER_KERNEL} is 0)
+ * </pre>
+ * e.g. an order-2 MOVABLE block allocated with GFP_HIGHUSER_MOVABLE (0x100cca) has flags
+ * {@code 0x100cca_0000_0000 | 0x100 | 1 << 4 | 2 = 0x00100cca00000112}; the same block free
+ * on the MOVABLE list in front of pfn 0x1000 has {@code (0x1000 + 1) << 10 | 0x80 | 1 << 4 | 2
+ * = 0x400492}. Allocation and freeing read and write the one flags word of a pfn, so the
+ * hot stripe is 8 bytes per frame. The counters are kept as
+ * differences from what {@code alloc_pages} gives a page, so a fresh allocation has all three at
+ * zero: allocating and freeing touch only the flags stripe, and the cold stripes stay out of the
+ * cache until a counter really changes (bit 8 says so, and freeing then zeroes them).
  */
 public final class PageStore {
     /** {@code owner} of a page the kernel allocated for itself through {@code alloc_pages}. */
     public static final int OWNER_KERNEL = 0;
+    /** What the pfn-returning queries answer when there is no such block. */
+    public static final long NO_PFN = -1;
 
-    private final PfnMap index = new PfnMap(1024);
-    private long[] pfn = new long[256];
-    private byte[] order = new byte[256];
-    private byte[] migratetype = new byte[256];
-    private int[] gfp = new int[256];
-    private int[] refcount = new int[256];
-    private int[] mapcount = new int[256];
-    private int[] owner = new int[256];
-    private int used;
-    private int freeHead = -1;
+    // The record, shared with BuddyAllocator (see the class comment): field offsets in a chunk.
+    static final int FLAGS = 0;
+    /** Used by the free lists only. */
+    static final int PREV = PfnTable.CHUNK_PFNS;
+    private static final int REFCOUNT = 2 * PfnTable.CHUNK_PFNS;
+    private static final int MAPCOUNT = 3 * PfnTable.CHUNK_PFNS;
+    private static final int OWNER = 4 * PfnTable.CHUNK_PFNS;
+    private static final int FIELDS = 5;
+    /** FLAGS and PREV: a chunk gets the counter stripes only when a counter is first set. */
+    private static final int HOT_FIELDS = 2;
+    // FLAGS bits common to both users
+    static final long ORDER_MASK = 0xf;
+    static final int MT_SHIFT = 4;
+    static final long MT_MASK = 0x7;
+    /** {@code PageBuddy}: a free block starts here (BuddyAllocator's). */
+    static final long PG_BUDDY = 1 << 7;
+    /** An allocated block starts here (a compound page's {@code PG_head}, or an order-0 page). */
+    private static final long PG_HEAD = 1 << 8;
+    private static final long PG_COUNTERS = 1 << 9;
+    /** Free block: bits 10-63 hold the next pfn on its list plus one. */
+    static final int NEXT_SHIFT = 10;
+    /** Allocated block: bits 32-63 hold its gfp mask. */
+    private static final int GFP_SHIFT = 32;
 
-    /** Records an allocated block; answers its slot. */
-    int add(long headPfn, int blockOrder, int mt, int gfpMask, int ownerId) {
-        int s = freeHead;
-        if (s != -1) {
-            freeHead = refcount[s];
-        } else {
-            if (used == pfn.length) {
-                grow(used << 1);
-            }
-            s = used++;
+    /** The shared table, for the zones' buddy allocators. */
+    PfnTable memMap() {
+        return table;
+    }
+
+    private final PfnTable table = new PfnTable(FIELDS, HOT_FIELDS);
+    private long nrHeads;
+
+    /** Records an allocated block. */
+    void add(long headPfn, int blockOrder, int mt, int gfpMask, int ownerId) {
+        long[] c = table.chunkForWrite(headPfn);
+        int i = PfnTable.index(headPfn);
+        c[i + FLAGS] = ((long) gfpMask << GFP_SHIFT) | PG_HEAD | ((long) mt << MT_SHIFT) | blockOrder;
+        nrHeads++;
+        if (ownerId != OWNER_KERNEL) {
+            setCounters(headPfn, 1, -1, ownerId);
         }
-        pfn[s] = headPfn;
-        order[s] = (byte) blockOrder;
-        migratetype[s] = (byte) mt;
-        gfp[s] = gfpMask;
-        refcount[s] = 1;
-        mapcount[s] = -1;
-        owner[s] = ownerId;
-        index.put(headPfn, s);
-        return s;
     }
 
     /** Forgets the block at {@code headPfn} (which must be recorded). */
     void remove(long headPfn) {
-        int s = index.remove(headPfn);
-        refcount[s] = freeHead;
-        freeHead = s;
+        long[] c = table.chunk(headPfn);
+        int i = PfnTable.index(headPfn);
+        if ((c[i + FLAGS] & PG_COUNTERS) != 0) {
+            c[i + REFCOUNT] = 0;
+            c[i + MAPCOUNT] = 0;
+            c[i + OWNER] = 0;
+        }
+        c[i + FLAGS] = 0;
+        nrHeads--;
     }
 
-    private void grow(int cap) {
-        pfn = Arrays.copyOf(pfn, cap);
-        order = Arrays.copyOf(order, cap);
-        migratetype = Arrays.copyOf(migratetype, cap);
-        gfp = Arrays.copyOf(gfp, cap);
-        refcount = Arrays.copyOf(refcount, cap);
-        mapcount = Arrays.copyOf(mapcount, cap);
-        owner = Arrays.copyOf(owner, cap);
+    private long flags(long pfn) {
+        long[] c = table.chunk(pfn);
+        return c == null ? 0 : c[PfnTable.index(pfn) + FLAGS];
     }
 
-    /** The slot of the allocated block starting at {@code headPfn}, or {@link PfnMap#MISSING}. */
-    public int slotOf(long headPfn) {
-        return index.get(headPfn);
+    /** A field of the record at {@code headPfn}; a cold field the chunk has no stripe for reads 0. */
+    private long field(long headPfn, int field) {
+        long[] c = table.chunk(headPfn);
+        int i = PfnTable.index(headPfn) + field;
+        return i < c.length ? c[i] : 0;
     }
 
-    /** The slot of the allocated block containing {@code pfn}, or {@link PfnMap#MISSING}. */
-    public int slotContaining(long anyPfn) {
+    /** Whether an allocated block starts at {@code pfn}. */
+    public boolean isHead(long pfn) {
+        return (flags(pfn) & PG_HEAD) != 0;
+    }
+
+    /** The order of the allocated block starting at {@code pfn}, or -1 when none starts there. */
+    public int headOrder(long pfn) {
+        long f = flags(pfn);
+        return (f & PG_HEAD) != 0 ? (int) (f & ORDER_MASK) : -1;
+    }
+
+    /** The head pfn of the allocated block containing {@code anyPfn}, or {@link #NO_PFN}. */
+    public long headContaining(long anyPfn) {
         for (int o = 0; o <= BuddyAllocator.MAX_PAGE_ORDER; o++) {
-            int s = index.get(anyPfn & ~((1L << o) - 1));
-            if (s != PfnMap.MISSING && order[s] >= o) {
-                return s;
+            long h = anyPfn & ~((1L << o) - 1);
+            if (headOrder(h) >= o) {
+                return h;
             }
         }
-        return PfnMap.MISSING;
+        return NO_PFN;
     }
 
-    public int size() {
-        return index.size();
+    /** The number of allocated blocks. */
+    public long size() {
+        return nrHeads;
     }
 
-    public long pfn(int slot) {
-        return pfn[slot];
+    public int order(long headPfn) {
+        return (int) (field(headPfn, FLAGS) & ORDER_MASK);
     }
 
-    public int order(int slot) {
-        return order[slot];
+    public int migratetype(long headPfn) {
+        return (int) ((field(headPfn, FLAGS) >>> MT_SHIFT) & MT_MASK);
     }
 
-    public int migratetype(int slot) {
-        return migratetype[slot];
-    }
-
-    public int gfp(int slot) {
-        return gfp[slot];
+    public int gfp(long headPfn) {
+        return (int) (field(headPfn, FLAGS) >>> GFP_SHIFT);
     }
 
     /** {@code page_ref_count()}. */
-    public int refcount(int slot) {
-        return refcount[slot];
+    public int refcount(long headPfn) {
+        return (int) field(headPfn, REFCOUNT) + 1;
     }
 
     /** The raw {@code _mapcount}: -1 when unmapped, as the kernel initialises it. */
-    public int mapcount(int slot) {
-        return mapcount[slot];
+    public int mapcount(long headPfn) {
+        return (int) field(headPfn, MAPCOUNT) - 1;
     }
 
-    public int owner(int slot) {
-        return owner[slot];
+    public int owner(long headPfn) {
+        return (int) field(headPfn, OWNER);
     }
 
     /** Allocated block heads in ascending pfn order. */
     long[] sortedHeads() {
-        return index.sortedKeys();
+        long[] out = new long[Math.toIntExact(nrHeads)];
+        int n = 0;
+        for (long base = table.nextChunk(0); base >= 0; base = table.nextChunk(base + PfnTable.CHUNK_PFNS)) {
+            long[] c = table.chunk(base);
+            for (int p = 0; p < PfnTable.CHUNK_PFNS; p++) {
+                if ((c[FLAGS + p] & PG_HEAD) != 0) {
+                    out[n++] = base + p;
+                }
+            }
+        }
+        return out;
     }
 
     void writeTo(DataOutputStream out) throws IOException {
         long[] heads = sortedHeads();
         out.writeInt(heads.length);
         for (long h : heads) {
-            int s = index.get(h);
+            long f = field(h, FLAGS);
             out.writeLong(h);
-            out.writeByte(order[s]);
-            out.writeByte(migratetype[s]);
-            out.writeInt(gfp[s]);
-            out.writeInt(refcount[s]);
-            out.writeInt(mapcount[s]);
-            out.writeInt(owner[s]);
+            out.writeByte((int) (f & ORDER_MASK));
+            out.writeByte((int) ((f >>> MT_SHIFT) & MT_MASK));
+            out.writeInt((int) (f >>> GFP_SHIFT));
+            out.writeInt(refcount(h));
+            out.writeInt(mapcount(h));
+            out.writeInt(owner(h));
         }
+    }
+
+    /**
+     * Sets the cold counters of the freshly added block at {@code headPfn}: nothing to store when
+     * they are a fresh allocation's, else the chunk gets its counter stripes and the record
+     * {@code PG_COUNTERS}.
+     */
+    private void setCounters(long headPfn, int refcount, int mapcount, int ownerId) {
+        if (refcount == 1 && mapcount == -1 && ownerId == OWNER_KERNEL) {
+            return;
+        }
+        long[] c = table.chunkWithAllFields(headPfn);
+        int i = PfnTable.index(headPfn);
+        c[i + REFCOUNT] = refcount - 1L;
+        c[i + MAPCOUNT] = mapcount + 1L;
+        c[i + OWNER] = ownerId;
+        c[i + FLAGS] |= PG_COUNTERS;
     }
 
     void readFrom(DataInputStream in) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             long h = in.readLong();
-            int s = add(h, in.readByte(), in.readByte(), in.readInt(), 0);
-            refcount[s] = in.readInt();
-            mapcount[s] = in.readInt();
-            owner[s] = in.readInt();
+            int order = in.readByte();
+            int mt = in.readByte();
+            if (h < 0 || order < 0 || order > BuddyAllocator.MAX_PAGE_ORDER || mt < 0 || mt > MT_MASK) {
+                throw new IOException("bad struct page record at pfn " + h);
+            }
+            add(h, order, mt, in.readInt(), OWNER_KERNEL);
+            setCounters(h, in.readInt(), in.readInt(), in.readInt());
         }
     }
 }

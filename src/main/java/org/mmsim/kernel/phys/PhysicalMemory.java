@@ -492,13 +492,13 @@ public final class PhysicalMemory {
     public void freePages(long pfn, int order) {
         validateOrder(order);
         validatePfn(pfn);
-        int slot = pages.slotOf(pfn);
-        if (slot == PfnMap.MISSING) {
+        int allocatedOrder = pages.headOrder(pfn);
+        if (allocatedOrder < 0) {
             throw new KernelInputException("pfn", describeUnfreeable(pfn));
         }
-        if (pages.order(slot) != order) {
+        if (allocatedOrder != order) {
             throw new KernelInputException("order", "the block at pfn " + pfn + " was allocated with order "
-                    + pages.order(slot) + ", not " + order);
+                    + allocatedOrder + ", not " + order);
         }
         Zone z = zoneOfPopulated(pfn);
         pages.remove(pfn);
@@ -515,9 +515,9 @@ public final class PhysicalMemory {
         if (r != null) {
             return "pfn " + pfn + " is a reserved frame (" + r.what() + ")";
         }
-        int s = pages.slotContaining(pfn);
-        if (s != PfnMap.MISSING) {
-            return "pfn " + pfn + " is inside the allocated block at pfn " + pages.pfn(s) + " of order " + pages.order(s);
+        long head = pages.headContaining(pfn);
+        if (head != NO_PFN) {
+            return "pfn " + pfn + " is inside the allocated block at pfn " + head + " of order " + pages.order(head);
         }
         return "pfn " + pfn + " is already free";
     }
@@ -737,12 +737,12 @@ public final class PhysicalMemory {
         if (layout.reservationOf(pfn) != null) {
             return new FrameView(pfn, nid, zoneName, "reserved", List.of("reserved"), 1, -1, -1, -1, "", mtName, "");
         }
-        int s = pages.slotContaining(pfn);
-        if (s != PfnMap.MISSING) {
-            long head = pages.pfn(s);
-            boolean isHead = head == pfn;
-            return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(s) : 0,
-                    pages.mapcount(s), isHead ? pages.order(s) : -1, head, "kernel", mtName, Gfp.format(pages.gfp(s)));
+        long allocatedHead = pages.headContaining(pfn);
+        if (allocatedHead != NO_PFN) {
+            boolean isHead = allocatedHead == pfn;
+            return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(allocatedHead) : 0,
+                    pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, "kernel",
+                    mtName, Gfp.format(pages.gfp(allocatedHead)));
         }
         long head = z.buddy.freeBlockContaining(pfn);
         boolean isHead = head == pfn;
@@ -796,7 +796,7 @@ public final class PhysicalMemory {
         long foreign = 0;
         long allocatedTotal = 0;
         for (Zone z : allZones) {
-            z.buddy.checkInvariants(z.label(), pfn -> pages.slotContaining(pfn) != PfnMap.MISSING
+            z.buddy.checkInvariants(z.label(), pfn -> pages.headContaining(pfn) != NO_PFN
                     || layout.reservationOf(pfn) != null || !layout.isPresent(pfn));
             if (z.buddy.freePages() + z.allocatedPages != z.managedPages) {
                 throw new IllegalStateException(z.label() + ": free " + z.buddy.freePages() + " + allocated "
@@ -814,8 +814,7 @@ public final class PhysicalMemory {
         }
         long allocatedByStore = 0;
         for (long head : pages.sortedHeads()) {
-            int s = pages.slotOf(head);
-            int order = pages.order(s);
+            int order = pages.order(head);
             allocatedByStore += 1L << order;
             Zone z = zoneOfPopulated(head);
             if (z == null || head + (1L << order) > z.endPfn() || (head & ((1L << order) - 1)) != 0) {
