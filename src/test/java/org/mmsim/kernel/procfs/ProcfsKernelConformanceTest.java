@@ -151,4 +151,15 @@ class ProcfsKernelConformanceTest {
         assertThat(out).contains("\n      nr_sec_page_table_pages 0\n      nr_iommu_pages 0\n      nr_swapcached 0\n");
         assertThat(Zoneinfo.render(boot("i386-1node-2g"))).contains("\n      nr_free_cma  0\n      numa_hit     0\n");
     }
+
+    /** mm/swapfile.c: {@code si->pages = maxpages - 1} (page 0 is the header); CommitLimit adds total_swap_pages. */
+    @Test
+    void meminfoSwapTotalShouldOmitTheSwapHeaderPage() {
+        PhysicalMemory pm = boot("x86_64-64m-swap64m");
+        String out = Meminfo.render(pm);
+        assertThat(out).contains(String.format("%-16s%8d kB\n%-16s%8d kB\n", "SwapTotal:", 65532, "SwapFree:", 65532));
+        long commitLimit = pm.totalramPages() * 50 / 100 + 16383;
+        assertThat(out).contains(String.format("%-16s%8d kB\n", "CommitLimit:", commitLimit * 4));
+        assertThat(Meminfo.render(boot("x86_64-1node-1g"))).contains("SwapTotal:             0 kB\n");
+    }
 }
