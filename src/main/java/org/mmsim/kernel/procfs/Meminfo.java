@@ -41,7 +41,7 @@ public final class Meminfo {
         reclaimable -= Math.min(reclaimable / 2, wmarkLow);
         available += reclaimable;
         available = Math.max(0, available);
-        long swapTotal = pm.config().swapBytes() >> Arch.PAGE_SHIFT;
+        long swapTotal = totalSwapPages(pm.config().swapBytes());
         long swapFree = k.swapFreePages() < 0 ? swapTotal : k.swapFreePages();
         long cached = k.nrFilePages() - k.nrSwapcached() - k.nrBuffers();
         long commitLimit = totalram * pm.config().tunables().overcommitRatio() / 100 + swapTotal;
@@ -106,6 +106,17 @@ public final class Meminfo {
         sb.append(String.format("Hugetlb:        %8d kB\n", 0));
         directMap(sb, pm.maxPfn() * 4, highmem);
         return sb.toString();
+    }
+
+    /**
+     * {@code total_swap_pages} after {@code swapon} of a device of {@code swapBytes}: mkswap writes
+     * {@code last_page = pages - 1}, so {@code maxpages = pages}, and {@code swapon} keeps
+     * {@code si->pages = maxpages - 1} because page 0 holds the swap header (mm/swapfile.c:
+     * {@code swap_map[0] = SWAP_MAP_BAD}, "omit header page"). A 64 MiB device shows 65532 kB.
+     */
+    static long totalSwapPages(long swapBytes) {
+        long pages = swapBytes >> Arch.PAGE_SHIFT;
+        return pages > 0 ? pages - 1 : 0;
     }
 
     /** {@code VMALLOC_TOTAL}: 32 TiB (4-level), 12800 TiB (5-level); i386 ≈ 112 MiB between lowmem and the pkmap area. */

@@ -1,16 +1,90 @@
 package org.mmsim.kernel.procfs;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
 
 /**
- * {@code /proc/vmstat}: {@code vmstat_show}, mm/vmstat.c — {@code name value} lines in
- * {@code vmstat_text[]} order: zone stats, numa events, node stats, then the events up to the
- * fault counters. The later event lines (reclaim, compaction, THP) come with those subsystems.
+ * {@code /proc/vmstat}: {@code vmstat_start}/{@code vmstat_show}, mm/vmstat.c (6.12) — one
+ * {@code name value} line per entry of {@code vmstat_text[]}, in its order, for Debian's 6.12 x86
+ * config (ZSMALLOC, UNACCEPTED_MEMORY on x86_64, IOMMU_SUPPORT, SWAP, NUMA_BALANCING, MIGRATION,
+ * COMPACTION, HUGETLB_PAGE, TRANSPARENT_HUGEPAGE, MEMORY_BALLOON + BALLOON_COMPACTION, KSM, ZSWAP;
+ * no CMA, DEBUG_TLBFLUSH, PER_VMA_LOCK_STATS, DEBUG_STACK_USAGE), then the deprecated
+ * {@code nr_unstable 0} that {@code vmstat_show} appends after the last item. Counters of
+ * subsystems not simulated yet print 0, as they would on a machine that never used them.
  */
 public final class Vmstat {
+    /** {@code enum vm_stat_item}: the system-wide counters between the node stats and the events. */
+    static final String[] VM_STATS = {
+        "nr_dirty_threshold", "nr_dirty_background_threshold", "nr_memmap_pages", "nr_memmap_boot_pages",
+    };
+    /** {@code enum vm_event_item} names before the per-zone {@code TEXTS_FOR_ZONES} groups. */
+    static final String[] EVENTS_HEAD = {"pgpgin", "pgpgout", "pswpin", "pswpout"};
+    /** {@code enum vm_event_item} names after {@code pgskip_*} up to {@code thp_split_pmd}. */
+    static final String[] EVENTS_MID = {
+        "pgfree", "pgactivate", "pgdeactivate", "pglazyfree",
+        "pgfault", "pgmajfault", "pglazyfreed",
+        "pgrefill", "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged",
+        "pgscan_kswapd", "pgscan_direct", "pgscan_khugepaged", "pgscan_direct_throttle",
+        "pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file",
+        "zone_reclaim_success", "zone_reclaim_failed",
+        "pginodesteal", "slabs_scanned", "kswapd_inodesteal", "kswapd_low_wmark_hit_quickly",
+        "kswapd_high_wmark_hit_quickly", "pageoutrun",
+        "pgrotated",
+        "drop_pagecache", "drop_slab", "oom_kill",
+        "numa_pte_updates", "numa_huge_pte_updates", "numa_hint_faults", "numa_hint_faults_local",
+        "numa_pages_migrated",
+        "pgmigrate_success", "pgmigrate_fail", "thp_migration_success", "thp_migration_fail", "thp_migration_split",
+        "compact_migrate_scanned", "compact_free_scanned", "compact_isolated", "compact_stall", "compact_fail",
+        "compact_success", "compact_daemon_wake", "compact_daemon_migrate_scanned", "compact_daemon_free_scanned",
+        "htlb_buddy_alloc_success", "htlb_buddy_alloc_fail",
+        "unevictable_pgs_culled", "unevictable_pgs_scanned", "unevictable_pgs_rescued", "unevictable_pgs_mlocked",
+        "unevictable_pgs_munlocked", "unevictable_pgs_cleared", "unevictable_pgs_stranded",
+        "thp_fault_alloc", "thp_fault_fallback", "thp_fault_fallback_charge", "thp_collapse_alloc",
+        "thp_collapse_alloc_failed", "thp_file_alloc", "thp_file_fallback", "thp_file_fallback_charge",
+        "thp_file_mapped", "thp_split_page", "thp_split_page_failed", "thp_deferred_split_page",
+        "thp_underused_split_page", "thp_split_pmd", "thp_scan_exceed_none_pte", "thp_scan_exceed_swap_pte",
+        "thp_scan_exceed_share_pte",
+    };
+    /** After {@code thp_split_pud} (CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD, x86_64 only) to the end. */
+    static final String[] EVENTS_TAIL = {
+        "thp_zero_page_alloc", "thp_zero_page_alloc_failed", "thp_swpout", "thp_swpout_fallback",
+        "balloon_inflate", "balloon_deflate", "balloon_migrate",
+        "swap_ra", "swap_ra_hit", "swpin_zero", "swpout_zero", "ksm_swpin_copy",
+        "cow_ksm",
+        "zswpin", "zswpout", "zswpwb",
+        "direct_map_level2_splits", "direct_map_level3_splits",
+    };
+    /** {@code vm_dirty_ratio} and {@code dirty_background_ratio} defaults (mm/page-writeback.c). */
+    static final int VM_DIRTY_RATIO = 20;
+    static final int DIRTY_BACKGROUND_RATIO = 10;
+
     private Vmstat() {
+    }
+
+    /** The names {@code /proc/vmstat} prints for this machine's architecture, in order. */
+    public static List<String> names(PhysicalMemory pm) {
+        List<String> out = new ArrayList<>();
+        boolean x86_64 = pm.config().arch().is64Bit();
+        out.addAll(List.of(Zoneinfo.zoneStats(x86_64)));
+        out.addAll(List.of(Zoneinfo.NUMA_STATS));
+        out.addAll(List.of(Zoneinfo.NODE_STATS));
+        out.addAll(List.of(VM_STATS));
+        out.addAll(List.of(EVENTS_HEAD));
+        for (String group : new String[] {"pgalloc", "allocstall", "pgskip"}) {
+            for (String zone : pm.zoneNames()) {
+                out.add(group + "_" + eventZoneName(zone));
+            }
+        }
+        out.addAll(List.of(EVENTS_MID));
+        if (x86_64) {
+            out.add("thp_split_pud");
+        }
+        out.addAll(List.of(EVENTS_TAIL));
+        out.add("nr_unstable");
+        return out;
     }
 
     public static String render(PhysicalMemory pm) {
@@ -18,11 +92,8 @@ public final class Vmstat {
     }
 
     public static String render(PhysicalMemory pm, KernelCounters k) {
-        StringBuilder sb = new StringBuilder();
-        for (String name : Zoneinfo.ZONE_STATS) {
-            line(sb, name, name.equals("nr_free_pages") ? pm.nrFreePages() : 0);
-        }
         long[] numa = new long[6];
+        long highmemDirtyable = 0;
         for (int nid = 0; nid < pm.nrNodes(); nid++) {
             for (ZoneView z : pm.allZones(nid)) {
                 numa[0] += z.numaHit();
@@ -31,42 +102,68 @@ public final class Vmstat {
                 numa[3] += z.numaInterleave();
                 numa[4] += z.numaLocal();
                 numa[5] += z.numaOther();
+                if (z.name().equals("HighMem") && z.populated()) {
+                    highmemDirtyable += z.freePages() - Math.min(z.freePages(), z.high());
+                }
             }
         }
+        long[] dirty = globalDirtyLimits(pm, k, highmemDirtyable);
+        StringBuilder sb = new StringBuilder();
+        for (String name : names(pm)) {
+            line(sb, name, value(pm, k, name, numa, dirty));
+        }
+        return sb.toString();
+    }
+
+    private static long value(PhysicalMemory pm, KernelCounters k, String name, long[] numa, long[] dirty) {
         for (int i = 0; i < Zoneinfo.NUMA_STATS.length; i++) {
-            line(sb, Zoneinfo.NUMA_STATS[i], numa[i]);
+            if (Zoneinfo.NUMA_STATS[i].equals(name)) {
+                return numa[i];
+            }
         }
-        for (String name : Zoneinfo.NODE_STATS) {
-            line(sb, name, 0);
-        }
-        line(sb, "nr_dirty_threshold", 0);
-        line(sb, "nr_dirty_background_threshold", 0);
-        line(sb, "pgpgin", 0);
-        line(sb, "pgpgout", 0);
-        line(sb, "pswpin", 0);
-        line(sb, "pswpout", 0);
-        for (String zone : pm.zoneNames()) {
+        if (name.startsWith("pgalloc_")) {
             long sum = 0;
             for (int nid = 0; nid < pm.nrNodes(); nid++) {
                 for (ZoneView z : pm.allZones(nid)) {
-                    if (z.name().equals(zone)) {
+                    if (("pgalloc_" + eventZoneName(z.name())).equals(name)) {
                         sum += z.pgalloc();
                     }
                 }
             }
-            line(sb, "pgalloc_" + eventZoneName(zone), sum);
+            return sum;
         }
-        for (String zone : pm.zoneNames()) {
-            line(sb, "allocstall_" + eventZoneName(zone), 0);
+        return switch (name) {
+            case "nr_free_pages" -> pm.nrFreePages();
+            case "nr_dirty_threshold" -> dirty[0];
+            case "nr_dirty_background_threshold" -> dirty[1];
+            case "pgfree" -> pm.vmEvents().pgfree();
+            case "nr_mlock" -> k.nrMlock();
+            default -> Zoneinfo.nodeStat(name, k);
+        };
+    }
+
+    /**
+     * {@code global_dirty_limits} for a normal (not RT) task with the default ratios: the dirtyable memory
+     * of {@code global_dirtyable_memory} (free − totalreserve, + file LRU, − highmem dirtyable, + 1)
+     * scaled by {@code ratio = vm_dirty_ratio * PAGE_SIZE / 100} per page ({@code domain_dirty_limits}).
+     *
+     * @return {dirty threshold, background threshold}
+     */
+    static long[] globalDirtyLimits(PhysicalMemory pm, KernelCounters k, long highmemDirtyable) {
+        long x = pm.nrFreePages();
+        x -= Math.min(x, pm.totalreservePages());
+        x += k.nrInactiveFile() + k.nrActiveFile();
+        x -= Math.min(highmemDirtyable, x);
+        long avail = x + 1;
+        long pageSize = 4096;
+        long ratio = VM_DIRTY_RATIO * pageSize / 100;
+        long bgRatio = DIRTY_BACKGROUND_RATIO * pageSize / 100;
+        long thresh = Math.min(ratio * avail / pageSize, 0xFFFFFFFFL);
+        long bgThresh = bgRatio * avail / pageSize;
+        if (bgThresh >= thresh) {
+            bgThresh = thresh / 2;
         }
-        for (String zone : pm.zoneNames()) {
-            line(sb, "pgskip_" + eventZoneName(zone), 0);
-        }
-        line(sb, "pgfree", pm.vmEvents().pgfree());
-        for (String name : new String[] {"pgactivate", "pgdeactivate", "pglazyfree", "pgfault", "pgmajfault", "pglazyfreed", "pgrefill"}) {
-            line(sb, name, 0);
-        }
-        return sb.toString();
+        return new long[] {thresh, bgThresh};
     }
 
     /** {@code TEXT_FOR_HIGHMEM}: the event suffix of HighMem is {@code high}; the others are lower-cased zone names. */

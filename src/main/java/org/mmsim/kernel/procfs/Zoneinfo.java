@@ -9,9 +9,9 @@ import org.mmsim.kernel.phys.ZoneView;
  * {@code /proc/zoneinfo}: {@code zoneinfo_show_print}, mm/vmstat.c, in the 6.18 layout of
  * LINUX.md 10.3 (pagesets with {@code high_min}/{@code high_max}). Every zone is printed, empty
  * ones stopping after {@code protection}; the node's stats precede its first populated zone.
- * No per-cpu page lists are simulated, so {@code count} is 0; {@code batch}, {@code high_min},
- * {@code high_max} and the stat threshold follow {@code zone_batchsize}, {@code zone_highsize}
- * and {@code calculate_normal_threshold}.
+ * No per-cpu page lists are simulated, so {@code count} and {@code high} are 0; {@code batch},
+ * {@code high_min}, {@code high_max} and the stat threshold follow {@code zone_batchsize},
+ * {@code zone_highsize} and {@code calculate_normal_threshold}.
  */
 public final class Zoneinfo {
     static final String[] NODE_STATS = {
@@ -24,7 +24,7 @@ public final class Zoneinfo {
         "nr_anon_transparent_hugepages", "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied",
         "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
         "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages", "nr_sec_page_table_pages",
-        "nr_swapcached", "pgpromote_success", "pgpromote_candidate", "pgdemote_kswapd", "pgdemote_direct",
+        "nr_iommu_pages", "nr_swapcached", "pgpromote_success", "pgpromote_candidate", "pgdemote_kswapd", "pgdemote_direct",
         "pgdemote_khugepaged",
     };
     static final String[] ZONE_STATS = {
@@ -32,9 +32,28 @@ public final class Zoneinfo {
         "nr_zone_active_file", "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock", "nr_bounce",
         "nr_zspages", "nr_free_cma",
     };
+    /** {@code nr_unaccepted}: CONFIG_UNACCEPTED_MEMORY, selected only by x86_64's TDX/SEV guest support. */
+    static final String NR_UNACCEPTED = "nr_unaccepted";
     static final String[] NUMA_STATS = {"numa_hit", "numa_miss", "numa_foreign", "numa_interleave", "numa_local", "numa_other"};
 
+    /**
+     * {@code pcp->high}: {@code per_cpu_pages_init} zeroes it and {@code pageset_update} sets only batch,
+     * high_min and high_max; it moves into [high_min, high_max] only when pages are freed to the pcp list
+     * ({@code nr_pcp_high}), which the simulator does not model. A live idle zone shows {@code high: 0}.
+     */
+    static final int PCP_HIGH = 0;
+
     private Zoneinfo() {
+    }
+
+    /** {@code enum zone_stat_item} names ({@code vmstat_text[]}, 6.12): {@code nr_unaccepted} last on x86_64. */
+    static String[] zoneStats(boolean x86_64) {
+        if (!x86_64) {
+            return ZONE_STATS.clone();
+        }
+        String[] out = java.util.Arrays.copyOf(ZONE_STATS, ZONE_STATS.length + 1);
+        out[ZONE_STATS.length] = NR_UNACCEPTED;
+        return out;
     }
 
     public static String render(PhysicalMemory pm) {
@@ -70,7 +89,7 @@ public final class Zoneinfo {
                     sb.append('\n');
                     continue;
                 }
-                for (String name : ZONE_STATS) {
+                for (String name : zoneStats(pm.config().arch().is64Bit())) {
                     stat(sb, name, name.equals("nr_free_pages") ? z.freePages() : 0);
                 }
                 long[] numa = {z.numaHit(), z.numaMiss(), z.numaForeign(), z.numaInterleave(), z.numaLocal(), z.numaOther()};
@@ -86,7 +105,7 @@ public final class Zoneinfo {
                 for (int cpu = 0; cpu < onlineCpus; cpu++) {
                     sb.append(String.format("\n    cpu: %d\n              count:    %d\n              high:     %d"
                             + "\n              batch:    %d\n              high_min: %d\n              high_max: %d"
-                            + "\n  vm stats threshold: %d", cpu, 0, highMin, batch, highMin, highMax, threshold));
+                            + "\n  vm stats threshold: %d", cpu, 0, PCP_HIGH, batch, highMin, highMax, threshold));
                 }
                 sb.append(String.format("\n  node_unreclaimable:  %d\n  start_pfn:           %d\n", 0, z.startPfn()));
             }
@@ -94,7 +113,7 @@ public final class Zoneinfo {
         return sb.toString();
     }
 
-    private static long nodeStat(String name, KernelCounters k) {
+    static long nodeStat(String name, KernelCounters k) {
         return switch (name) {
             case "nr_inactive_anon" -> k.nrInactiveAnon();
             case "nr_active_anon" -> k.nrActiveAnon();
@@ -120,14 +139,19 @@ public final class Zoneinfo {
         sb.append(String.format("\n      %-12s %d", name, value));
     }
 
-    /** {@code zone_batchsize}: a quarter of managed/1024 (at most 1 MiB of pages), rounded down to a power of two after ×1.5. */
+    /**
+     * The pcp batch {@code zone_set_pageset_high_and_batch} stores: {@code max(1, zone_batchsize(zone))}, where
+     * {@code zone_batchsize} takes a quarter of managed/1024 (at most 1 MiB of pages) and clamps it to a
+     * {@code 2^n - 1} value: {@code rounddown_pow_of_two(batch + batch/2) - 1} (mm/page_alloc.c).
+     */
     static int zoneBatchsize(long managed) {
         long batch = Math.min(managed >> 10, (1L << 20) / 4096);
         batch /= 4;
         if (batch < 1) {
             batch = 1;
         }
-        return Integer.highestOneBit((int) (batch + batch / 2));
+        int clamped = Integer.highestOneBit((int) (batch + batch / 2)) - 1;
+        return Math.max(1, clamped);
     }
 
     /** {@code zone_highsize}: the pages split between the node's CPUs, at least 4 batches. */
