@@ -842,7 +842,7 @@ public final class VmaTree implements Iterable<Vma> {
         if (!fixed) {
             addr = roundHintToMin(addr, mmapMinAddr);
         }
-        if (len > taskSize || len > taskSize - mmapMinAddr) {
+        if (len > taskSize - mmapMinAddr) {
             return UnmappedArea.error("ENOMEM");
         }
         long area = fixed ? addr : genericGetUnmappedAreaTopdown(addr, len, mmapBase, mmapMinAddr, taskSize);
