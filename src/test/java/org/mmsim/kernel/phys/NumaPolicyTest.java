@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mmsim.kernel.procfs.Numastat;
 import org.mmsim.kernel.numa.MemPolicy;
 import org.mmsim.kernel.numa.MemPolicyMode;
 import org.mmsim.kernel.numa.TaskContext;
@@ -16,16 +17,7 @@ import org.mmsim.kernel.numa.TaskContext;
 class NumaPolicyTest {
 
     private static long[] node(PhysicalMemory pm, int nid) {
-        long[] s = new long[6];
-        for (ZoneView z : pm.zones(nid)) {
-            s[0] += z.numaHit();
-            s[1] += z.numaMiss();
-            s[2] += z.numaForeign();
-            s[3] += z.numaInterleave();
-            s[4] += z.numaLocal();
-            s[5] += z.numaOther();
-        }
-        return s;
+        return Numastat.nodeCounters(pm, nid);
     }
 
     private static AllocResult alloc(PhysicalMemory pm, int cpu, MemPolicy pol, long ilx) {
