@@ -60,6 +60,15 @@ public final class PhysicalMemory {
     private final TaskContext machineTask = new TaskContext();
     private final long minFreeKbytes;
     private final int policyZone;
+    /**
+     * {@code zoneIdxOfType[gfp_zone(gfp)]} by the mask's zone modifier bits, computed at boot so
+     * the fast path does not redo the GFP_ZONE_TABLE lookup; {@link #BAD_ZONE_BITS} where
+     * {@link Gfp#gfpZone} throws (it is then called to throw the same error).
+     */
+    private final int[] highestIdxByZoneBits = new int[Gfp.GFP_ZONEMASK + 1];
+    private static final int BAD_ZONE_BITS = Integer.MIN_VALUE;
+    /** The zone the last freed block was in: consecutive frees mostly hit the same zone, so this skips the search. */
+    private Zone freeZoneHint;
 
     private long pgfree;
     private long allocFailures;
@@ -123,6 +132,25 @@ public final class PhysicalMemory {
             }
         }
         policyZone = pz;
+        for (int bits = 0; bits <= Gfp.GFP_ZONEMASK; bits++) {
+            int idx;
+            try {
+                idx = zoneIdxOfType[Gfp.gfpZone(bits, config.arch()).ordinal()];
+            } catch (KernelInputException e) {
+                idx = BAD_ZONE_BITS;
+            }
+            highestIdxByZoneBits[bits] = idx;
+        }
+        freeZoneHint = populatedByPfn.length > 0 ? populatedByPfn[0] : null;
+    }
+
+    /** {@code zone_idx} of {@code gfp_zone(gfp)}; throws as {@link Gfp#gfpZone} for a bad combination. */
+    private int highestZoneIdx(int gfp) {
+        int idx = highestIdxByZoneBits[gfp & Gfp.GFP_ZONEMASK];
+        if (idx == BAD_ZONE_BITS) {
+            return zoneIdxOfType[Gfp.gfpZone(gfp, config.arch()).ordinal()];
+        }
+        return idx;
     }
 
     /**
@@ -273,7 +301,7 @@ public final class PhysicalMemory {
                 }
             }
             case BIND -> {
-                if (applyPolicyZone(pol, zoneIdxOfType[Gfp.gfpZone(gfp, config.arch()).ordinal()])) {
+                if (applyPolicyZone(pol, highestZoneIdx(gfp))) {
                     nodemask = pol.nodes();
                 }
                 if (pol.homeNode() != MemPolicy.NUMA_NO_NODE) {
@@ -331,7 +359,7 @@ public final class PhysicalMemory {
      * {@link #NO_PFN} with {@link #lastFailure} set.
      */
     private long allocCore(int order, int gfp, int nid, long nodemask, int local) {
-        int highestIdx = zoneIdxOfType[Gfp.gfpZone(gfp, config.arch()).ordinal()];
+        int highestIdx = highestZoneIdx(gfp);
         Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistNofallback[nid] : zonelistFallback[nid];
         int mt = Gfp.gfpMigratetype(gfp);
         Zone preferred = firstZone(zl, highestIdx, nodemask);
@@ -500,7 +528,11 @@ public final class PhysicalMemory {
             throw new KernelInputException("order", "the block at pfn " + pfn + " was allocated with order "
                     + allocatedOrder + ", not " + order);
         }
-        Zone z = zoneOfPopulated(pfn);
+        Zone z = freeZoneHint;
+        if (z == null || !z.spans(pfn)) {
+            z = zoneOfPopulated(pfn);
+            freeZoneHint = z;
+        }
         pages.remove(pfn);
         z.allocatedPages -= 1L << order;
         z.buddy.free(pfn, order);
