@@ -170,8 +170,12 @@ final class BuddyAllocator {
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
     private void addToFreeList(long pfn, int order, int mt, boolean toTail) {
+        addToFreeList(freeMap.chunkForWrite(pfn), pfn, order, mt, toTail);
+    }
+
+    /** {@link #addToFreeList(long, int, int, boolean)} with {@code pfn}'s chunk {@code c} already found. */
+    private void addToFreeList(long[] c, long pfn, int order, int mt, boolean toTail) {
         int li = order * MT + mt;
-        long[] c = freeMap.chunkForWrite(pfn);
         int i = PfnTable.index(pfn);
         long tag = PG_BUDDY | ((long) mt << MT_SHIFT) | order;
         if (toTail) {
@@ -467,25 +471,52 @@ final class BuddyAllocator {
      */
     private void freeOnePage(long pfn, int order, int mt) {
         long buddyPfn = NO_PFN;
+        // A buddy below pageblock order lies in pfn's own chunk (one pageblock): probe it there
+        // instead of walking the table again. No chunk means no record there: no free buddy.
+        long[] c = freeMap.chunk(pfn);
         while (order < MAX_PAGE_ORDER) {
             buddyPfn = findBuddyPfn(pfn, order);
-            if (buddyOrder(buddyPfn) != order) {
+            int bo = order < PfnTable.CHUNK_SHIFT ? orderIn(c, buddyPfn) : buddyOrder(buddyPfn);
+            if (bo != order) {
                 break;
             }
-            if (order >= PAGEBLOCK_ORDER) {
-                int buddyMt = pageblockMigratetype(buddyPfn);
-                if (buddyMt != mt && (buddyMt == MigrateType.ISOLATE || mt == MigrateType.ISOLATE)) {
-                    break;
-                }
-                if (buddyMt != mt) {
-                    setPageblockMigratetype(buddyPfn, mt);
-                }
+            if (order >= PAGEBLOCK_ORDER && !mergePageblock(buddyPfn, mt)) {
+                break;
             }
             delFromFreeList(buddyPfn);
             pfn &= buddyPfn;
             order++;
         }
-        addToFreeList(pfn, order, mt, buddyMergeLikely(pfn, buddyPfn, order));
+        boolean toTail = buddyMergeLikely(pfn, buddyPfn, order, c);
+        if (order < PfnTable.CHUNK_SHIFT && c != null) {
+            addToFreeList(c, pfn, order, mt, toTail);
+        } else {
+            addToFreeList(pfn, order, mt, toTail);
+        }
+    }
+
+    /**
+     * A merge across pageblocks: false when one side is ISOLATE and the other not; else retypes
+     * the buddy's pageblock to {@code mt} if it differs.
+     */
+    private boolean mergePageblock(long buddyPfn, int mt) {
+        int buddyMt = pageblockMigratetype(buddyPfn);
+        if (buddyMt != mt && (buddyMt == MigrateType.ISOLATE || mt == MigrateType.ISOLATE)) {
+            return false;
+        }
+        if (buddyMt != mt) {
+            setPageblockMigratetype(buddyPfn, mt);
+        }
+        return true;
+    }
+
+    /** {@link #buddyOrder} of a pfn in chunk {@code c} (null: no records there). */
+    private static int orderIn(long[] c, long pfn) {
+        if (c == null) {
+            return -1;
+        }
+        long tag = c[PfnTable.index(pfn) + TAG];
+        return (tag & PG_BUDDY) != 0 ? (int) (tag & PageStore.ORDER_MASK) : -1;
     }
 
     /**
@@ -497,12 +528,14 @@ final class BuddyAllocator {
     }
 
     /** {@code buddy_merge_likely}: whether the block one order up would find its buddy free. */
-    private boolean buddyMergeLikely(long pfn, long buddyPfn, int order) {
+    private boolean buddyMergeLikely(long pfn, long buddyPfn, int order, long[] c) {
         if (order >= MAX_PAGE_ORDER - 1) {
             return false;
         }
         long higherPfn = buddyPfn & pfn;
-        return buddyOrder(findBuddyPfn(higherPfn, order + 1)) == order + 1;
+        long probe = findBuddyPfn(higherPfn, order + 1);
+        // order + 1 below the chunk shift: the probe stays in pfn's chunk c
+        return (order + 1 < PfnTable.CHUNK_SHIFT ? orderIn(c, probe) : buddyOrder(probe)) == order + 1;
     }
 
     // ---------------------------------------------------------------- (5) queries

@@ -370,7 +370,16 @@ public final class PhysicalMemory {
         if (pfn != NO_PFN) {
             return pfn;
         }
-        // __alloc_pages_slowpath
+        return allocSlowpath(order, gfp, nid, nodemask, local, highestIdx, zl, mt, preferred);
+    }
+
+    /**
+     * {@code __alloc_pages_slowpath}, split from {@link #allocCore} so the fast path stays small
+     * enough for the JIT to inline.
+     */
+    private long allocSlowpath(int order, int gfp, int nid, long nodemask, int local, int highestIdx, Zone[] zl,
+            int mt, Zone preferred) {
+        long pfn;
         boolean canDirectReclaim = (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0;
         int allocFlags = Zone.WMARK_MIN;
         if ((gfp & Gfp.__GFP_HIGH) != 0) {
