@@ -55,6 +55,11 @@ final class PfnTable {
         if (pfn >>> CHUNK_SHIFT == lastKey) {
             return lastChunk;
         }
+        return walk(pfn);
+    }
+
+    /** The radix walk behind {@link #chunk} on a cache miss, kept out of line so {@code chunk} inlines small. */
+    private long[] walk(long pfn) {
         long r = pfn >>> ROOT_SHIFT;
         long[][][] top = root;
         if (r >= top.length) {
