@@ -258,7 +258,14 @@ final class BuddyAllocator {
 
     /** {@code __rmqueue}: the wanted type first, then the fallbacks. Answers the pfn or {@link #NO_PFN}. */
     long rmqueue(int order, int mt) {
-        long pfn = rmqueueSmallest(order, mt);
+        long pfn = head[order * MT + mt];
+        if (pfn != NO_PFN) {
+            // rmqueueSmallest's first step when the wanted list has a block: no split to do
+            delFromFreeList(pfn);
+            freePages -= 1L << order;
+            return pfn;
+        }
+        pfn = rmqueueSmallest(order, mt);
         if (pfn == NO_PFN && mt < MigrateType.PCPTYPES) {
             pfn = rmqueueFallback(order, mt);
         }
