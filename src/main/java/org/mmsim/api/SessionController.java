@@ -109,9 +109,7 @@ class SessionController {
             @Parameter(description = "Page number from 0.") @RequestParam(defaultValue = "0") int page,
             @Parameter(description = "Page size, 1..200.") @RequestParam(defaultValue = "20") int size) {
         PageRequest pageable = Paging.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("id")));
-        Page<SessionResponse> result = sessions.list(clientOf(client), pageable).map(row ->
-                new SessionResponse(row.id(), row.version(), row.createdAt(), row.preset(),
-                        json.readValue(row.configJson(), MachineSpec.class)));
+        Page<SessionResponse> result = sessions.list(clientOf(client), pageable).map(this::response);
         return new SessionPage(result.getContent(), result.getNumber(), result.getSize(), result.getTotalElements(),
                 result.getTotalPages());
     }
@@ -119,7 +117,12 @@ class SessionController {
     @GetMapping("/{sid}")
     @Operation(operationId = "getSession", summary = "One session: its version and machine config")
     SessionResponse get(@PathVariable String sid) {
-        return SessionResponse.from(sessions.get(sid));
+        return response(sessions.get(sid));
+    }
+
+    private SessionResponse response(SessionService.SessionSummary s) {
+        return new SessionResponse(s.id(), s.version(), s.createdAt(), s.preset(),
+                json.readValue(s.configJson(), MachineSpec.class));
     }
 
     @Schema(description = "Which version of the session to branch from.")

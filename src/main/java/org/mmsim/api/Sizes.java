@@ -6,7 +6,7 @@ import java.util.Locale;
  * Sizes and addresses as clients write them: bytes ({@code 4096}, {@code "4096"}) or a number
  * with a binary unit ({@code "4KiB"}, {@code "2MiB"}, {@code "1GiB"}, {@code "1TiB"}; {@code K},
  * {@code M}, {@code G}, {@code T} mean the same, as on the kernel command line's {@code memparse});
- * addresses as hex strings ({@code "0x7f0000000000"}) or integers.
+ * addresses in responses as hex strings ({@code "0x7f0000000000"}).
  */
 final class Sizes {
 
@@ -65,24 +65,6 @@ final class Sizes {
             unit++;
         }
         return value + names[unit];
-    }
-
-    /** Parses an address: {@code "0x…"} hex or a decimal integer. */
-    static long address(String field, String text) {
-        if (text == null || text.isBlank()) {
-            throw new ApiInputException(field, field + " is required (a hex string like \"0x7f0000000000\" or an integer)");
-        }
-        String s = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            long value = s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-            if (!s.startsWith("0x") && value < 0) {
-                throw new ApiInputException(field, field + " must not be negative");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ApiInputException(field, field + " must be a hex string like \"0x7f0000000000\" or an integer,"
-                    + " got \"" + text + "\"");
-        }
     }
 
     /** An address as responses show it: {@code "0x55555555a000"}. */

@@ -102,6 +102,21 @@ public class SessionService {
                     + " nodes; this server allows at most " + props.maxNodes() + " (mmsim.max-nodes)");
         }
         Machine machine = new Machine(config);
+        return insertSession(client, preset, configJson, machine);
+    }
+
+    /**
+     * A new session whose version 0 is the state of session {@code id} at {@code version}: the
+     * snapshot codec carries the whole machine over, so the branch goes on exactly from there.
+     */
+    public SessionInfo branch(String id, long version, String client) {
+        SessionEntity parent = sessions.findById(id).orElseThrow(() -> notFound(id));
+        Machine machine = MachineCodec.decode(readAt(id, version, MachineCodec::encode));
+        return insertSession(client, parent.getPreset(), parent.getMachine(), machine);
+    }
+
+    /** Stores a new session whose version 0 is {@code machine}, within the session limit, and caches it. */
+    private SessionInfo insertSession(String client, String preset, String configJson, Machine machine) {
         byte[] snapshot = MachineCodec.encode(machine);
         String id = UUID.randomUUID().toString();
         Instant now = now();
@@ -115,35 +130,12 @@ public class SessionService {
             store.insert(new SnapshotEntity(id, 0, MachineCodec.FORMAT, snapshot, now));
         });
         live.put(id, new LiveSession(id, machine, 0));
-        return info(row, config);
-    }
-
-    /**
-     * A new session whose version 0 is the state of session {@code id} at {@code version}: the
-     * snapshot codec carries the whole machine over, so the branch goes on exactly from there.
-     */
-    public SessionInfo branch(String id, long version, String client) {
-        SessionEntity parent = sessions.findById(id).orElseThrow(() -> notFound(id));
-        Machine machine = MachineCodec.decode(readAt(id, version, MachineCodec::encode));
-        byte[] snapshot = MachineCodec.encode(machine);
-        String branchId = UUID.randomUUID().toString();
-        Instant now = now();
-        SessionEntity row = new SessionEntity(branchId, client, now, parent.getPreset(), parent.getMachine());
-        tx.executeWithoutResult(status -> {
-            if (sessions.count() >= props.maxSessions()) {
-                throw new LimitExceededException("session", "this server holds its maximum of "
-                        + props.maxSessions() + " sessions (mmsim.max-sessions); delete some first");
-            }
-            store.insert(row);
-            store.insert(new SnapshotEntity(branchId, 0, MachineCodec.FORMAT, snapshot, now));
-        });
-        live.put(branchId, new LiveSession(branchId, machine, 0));
         return info(row, machine.config());
     }
 
-    public SessionInfo get(String id) {
-        SessionEntity row = sessions.findById(id).orElseThrow(() -> notFound(id));
-        return info(row, read(id, Machine::config));
+    /** A session as stored: its row, without loading the machine. */
+    public SessionSummary get(String id) {
+        return summary(sessions.findById(id).orElseThrow(() -> notFound(id)));
     }
 
     /** A session as listed: the stored config JSON, without loading the machine. */
@@ -151,8 +143,12 @@ public class SessionService {
     }
 
     public Page<SessionSummary> list(String client, Pageable pageable) {
-        return sessions.findByClient(client, pageable).map(row -> new SessionSummary(row.getId(), row.getVersion(),
-                row.getCreatedAt(), row.getPreset(), row.getMachine()));
+        return sessions.findByClient(client, pageable).map(SessionService::summary);
+    }
+
+    private static SessionSummary summary(SessionEntity row) {
+        return new SessionSummary(row.getId(), row.getVersion(), row.getCreatedAt(), row.getPreset(),
+                row.getMachine());
     }
 
     public void delete(String id) {
