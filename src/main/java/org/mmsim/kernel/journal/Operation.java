@@ -6,7 +6,8 @@ import org.mmsim.kernel.machine.Machine;
  * A change a client makes to a machine: one immutable record per kind. Applying one is
  * deterministic: no clock, no unseeded randomness, no hash order.
  */
-public sealed interface Operation permits AllocPages, FreePages {
+public sealed interface Operation permits AllocPages, FreePages, CreateProcess, Exit, Mmap, Munmap, Mprotect, Brk, Sbrk,
+        SetMempolicy, Mbind, Touch, Malloc, Free, Mallopt {
 
     /** The stable name the journal stores, in the kernel's spelling: {@code "alloc_pages"}. */
     String name();

@@ -5,7 +5,20 @@ import java.util.Arrays;
 /** Every operation kind by its journal name, so a stored journal can be read back. */
 public enum OperationType {
     ALLOC_PAGES("alloc_pages", AllocPages.class),
-    FREE_PAGES("free_pages", FreePages.class);
+    FREE_PAGES("free_pages", FreePages.class),
+    CREATE_PROCESS("create_process", CreateProcess.class),
+    EXIT("exit", Exit.class),
+    MMAP("mmap", Mmap.class),
+    MUNMAP("munmap", Munmap.class),
+    MPROTECT("mprotect", Mprotect.class),
+    BRK("brk", Brk.class),
+    SBRK("sbrk", Sbrk.class),
+    SET_MEMPOLICY("set_mempolicy", SetMempolicy.class),
+    MBIND("mbind", Mbind.class),
+    TOUCH("touch", Touch.class),
+    MALLOC("malloc", Malloc.class),
+    FREE("free", Free.class),
+    MALLOPT("mallopt", Mallopt.class);
 
     private final String journalName;
     private final Class<? extends Operation> recordClass;

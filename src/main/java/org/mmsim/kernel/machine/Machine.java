@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.task.Processes;
 
 /**
  * A simulated machine: what {@code start_kernel()} leaves behind, then every operation applied.
@@ -17,17 +18,19 @@ public final class Machine {
 
     private final MachineConfig config;
     private final PhysicalMemory phys;
+    private final Processes processes;
     private long operationsApplied;
 
     /** Boots a machine: validates the config, lays out nodes and zones, hands free memory to the buddy allocator. */
     public Machine(MachineConfig config) {
-        this(config.validate(), 0, new PhysicalMemory(config));
+        this(config.validate(), 0, new PhysicalMemory(config), null);
     }
 
-    Machine(MachineConfig config, long operationsApplied, PhysicalMemory phys) {
+    Machine(MachineConfig config, long operationsApplied, PhysicalMemory phys, Processes processes) {
         this.config = Objects.requireNonNull(config);
         this.operationsApplied = operationsApplied;
         this.phys = Objects.requireNonNull(phys);
+        this.processes = processes != null ? processes : new Processes(phys, config);
     }
 
     public MachineConfig config() {
@@ -37,6 +40,11 @@ public final class Machine {
     /** Physical memory: nodes ({@code pglist_data}), zones, the buddy allocator and its counters. */
     public PhysicalMemory phys() {
         return phys;
+    }
+
+    /** The processes, their address spaces and the files they map. */
+    public Processes processes() {
+        return processes;
     }
 
     /** How many operations this machine has applied since boot: its session's version. */
@@ -57,5 +65,6 @@ public final class Machine {
     /** The kernel's {@code VM_BUG_ON} in spirit: throws {@link IllegalStateException} on the first broken invariant. */
     public void checkInvariants() {
         phys.checkInvariants();
+        processes.checkInvariants();
     }
 }

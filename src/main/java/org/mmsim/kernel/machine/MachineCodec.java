@@ -12,6 +12,8 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.task.ProcessCodec;
+import org.mmsim.kernel.task.Processes;
 
 /**
  * The snapshot codec: a machine as compact, versioned bytes and back.
@@ -25,7 +27,7 @@ import org.mmsim.kernel.phys.PhysicalMemory;
 public final class MachineCodec {
 
     /** The format this codec writes; readers accept every format they know. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     private static final int MAGIC = 0x4D4D53; // "MMS"
 
     private MachineCodec() {
@@ -58,7 +60,7 @@ public final class MachineCodec {
             throw new IllegalArgumentException("not an mmsim snapshot");
         }
         int format = bytes[3] & 0xff;
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IllegalArgumentException("unknown snapshot format " + format);
         }
         Inflater inflater = new Inflater();
@@ -73,7 +75,7 @@ public final class MachineCodec {
                 }
                 raw.write(buffer, 0, n);
             }
-            return decodeRaw(raw.toByteArray());
+            return decodeRaw(raw.toByteArray(), format);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
         } finally {
@@ -88,6 +90,7 @@ public final class MachineCodec {
             writeConfig(out, machine.config());
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
+            ProcessCodec.write(machine.processes(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,11 +98,17 @@ public final class MachineCodec {
     }
 
     static Machine decodeRaw(byte[] raw) {
+        return decodeRaw(raw, FORMAT);
+    }
+
+    /** Format 1 (issue 3) had no processes; format 2 adds them after physical memory. */
+    static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
-            return new Machine(config, applied, phys);
+            Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            return new Machine(config, applied, phys, processes);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
         }

@@ -24,6 +24,8 @@ public final class Vma {
     private long anonVma = NO_ANON_VMA;
     private int policyId = DEFAULT_POLICY;
     private String name = "";
+    /** {@code vm_file}'s mapping, or null for anonymous memory. */
+    private AddressSpace vmFile;
 
     // vm_rb: parent, children, colour; the tree that owns the node (vm_mm)
     Vma rbParent;
@@ -83,6 +85,25 @@ public final class Vma {
 
     public void setPolicyId(int policyId) {
         this.policyId = policyId;
+    }
+
+    /** The mapped file ({@code vma->vm_file->f_mapping}), or null for anonymous memory. */
+    public AddressSpace vmFile() {
+        return vmFile;
+    }
+
+    public void setVmFile(AddressSpace vmFile) {
+        this.vmFile = vmFile;
+    }
+
+    /** {@code vma_is_anonymous()}: no file and no {@code vm_ops}. */
+    public boolean isAnonymous() {
+        return vmFile == null;
+    }
+
+    /** The page index of {@code address} in the mapping: {@code linear_page_index()}. */
+    public long linearPageIndex(long address) {
+        return ((address - vmStart) >>> VmaTree.PAGE_SHIFT) + vmPgoff;
     }
 
     public String name() {

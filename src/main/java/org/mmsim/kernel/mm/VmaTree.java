@@ -26,7 +26,7 @@ import org.mmsim.kernel.KernelInputException;
  * address from a caller reads as a huge unsigned one.
  */
 public final class VmaTree implements Iterable<Vma> {
-    static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SHIFT = 12;
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
     static final long PAGE_MASK = ~(PAGE_SIZE - 1);
     /** {@code stack_guard_gap} default: 256 pages, 1 MiB (boot parameter {@code stack_guard_gap=}). */

@@ -57,6 +57,8 @@ final class BootLayout {
     final Arch arch;
     final ZoneType[] zoneTypes;
     final long maxPfn;
+    /** {@code empty_zero_page}: the last page of the kernel image (its .bss). */
+    private long zeroPfn;
     final long[] nodeStart;
     final long[] nodeEnd;
     final List<Range> memory = new ArrayList<>();
@@ -259,6 +261,7 @@ final class BootLayout {
             kernelPages = Math.min(kernelPages, (nodeEnd[0] - kStart) / 4);
         }
         reserved.add(new Range(kStart, kStart + kernelPages, "kernel image"));
+        zeroPfn = kStart + kernelPages - 1;
         long lowmemTop = arch.is64Bit() ? Long.MAX_VALUE : Math.min(maxPfn, MAXMEM_PFN_32);
         for (int nid = 0; nid < nodeStart.length; nid++) {
             long present = presentIn(nodeStart[nid], nodeEnd[nid]);
@@ -341,5 +344,9 @@ final class BootLayout {
             }
         }
         return null;
+    }
+
+    long zeroPfn() {
+        return zeroPfn;
     }
 }

@@ -36,6 +36,14 @@ import java.io.IOException;
 public final class PageStore {
     /** {@code owner} of a page the kernel allocated for itself through {@code alloc_pages}. */
     public static final int OWNER_KERNEL = 0;
+    /** An anonymous page a process maps ({@code PageAnon}). */
+    public static final int OWNER_ANON = 1;
+    /** A page-table page of a process ({@code PageTable}, counted as VmPTE). */
+    public static final int OWNER_PGTABLE = 2;
+    /** A shared anonymous (shmem) page. */
+    public static final int OWNER_SHMEM = 3;
+    /** A page-cache page of a program image ({@code folio->mapping} a file). */
+    public static final int OWNER_FILE = 4;
     /** What the pfn-returning queries answer when there is no such block. */
     public static final long NO_PFN = -1;
 
@@ -199,6 +207,16 @@ public final class PageStore {
         if (refcount == 1 && mapcount == -1 && ownerId == OWNER_KERNEL) {
             return;
         }
+        long[] c = table.chunkWithAllFields(headPfn);
+        int i = PfnTable.index(headPfn);
+        c[i + REFCOUNT] = refcount - 1L;
+        c[i + MAPCOUNT] = mapcount + 1L;
+        c[i + OWNER] = ownerId;
+        c[i + FLAGS] |= PG_COUNTERS;
+    }
+
+    /** Sets {@code _refcount}, {@code _mapcount} and the owner of the allocated block at {@code headPfn}. */
+    void setPageCounters(long headPfn, int refcount, int mapcount, int ownerId) {
         long[] c = table.chunkWithAllFields(headPfn);
         int i = PfnTable.index(headPfn);
         c[i + REFCOUNT] = refcount - 1L;

@@ -548,6 +548,76 @@ public final class PhysicalMemory {
         pgfree += 1L << order;
     }
 
+    // ================================================================ user pages (struct page counters)
+
+    /**
+     * {@code alloc_pages_mpol()} for a page the mm layer maps (an anonymous folio, a page-table
+     * page): validated inputs only, no result object. The block is recorded with
+     * {@code owner}; answers its pfn or {@link #NO_PFN}.
+     */
+    public long allocPagesMpol(int order, int gfp, MemPolicy policy, long ilx, int cpu, TaskContext task, int owner) {
+        int local = cpuNode[cpu];
+        TaskContext t = task != null ? task : machineTask;
+        MemPolicy pol = policy != null ? policy : t.mempolicy() != null ? t.mempolicy() : MemPolicy.LOCAL;
+        long pfn = allocPagesMpol(gfp, order, pol, ilx, local, local, t);
+        if (pfn != NO_PFN && owner != PageStore.OWNER_KERNEL) {
+            pages.setPageCounters(pfn, 1, -1, owner);
+        }
+        return pfn;
+    }
+
+    /** The heads of every allocated block, in pfn order (invariant checks, views). */
+    public long[] allocatedHeads() {
+        return pages.sortedHeads();
+    }
+
+    /** {@code page_ref_count()} of the allocated block headed at {@code pfn}. */
+    public int pageRefcount(long pfn) {
+        return pages.refcount(pfn);
+    }
+
+    /** {@code page_mapcount()}: how many PTEs map the page (0 when unmapped). */
+    public int pageMapcount(long pfn) {
+        return pages.mapcount(pfn) + 1;
+    }
+
+    /** Who the page belongs to: one of {@link PageStore}'s {@code OWNER_*}. */
+    public int pageOwner(long pfn) {
+        return pages.owner(pfn);
+    }
+
+    /** {@code get_page()} ({@code folio_get}): one more reference. */
+    public void getPage(long pfn) {
+        pages.setPageCounters(pfn, pages.refcount(pfn) + 1, pages.mapcount(pfn), pages.owner(pfn));
+    }
+
+    /** Adds {@code delta} to {@code _mapcount} ({@code folio_add_*_rmap} / {@code folio_remove_rmap_pte}). */
+    public void pageAddMapcount(long pfn, int delta) {
+        pages.setPageCounters(pfn, pages.refcount(pfn), pages.mapcount(pfn) + delta, pages.owner(pfn));
+    }
+
+    /**
+     * {@code put_page()} ({@code folio_put}): drops a reference; the last one frees the block
+     * to the buddy allocator ({@code __folio_put} → {@code free_unref_page}). Answers whether it did.
+     */
+    public boolean putPage(long pfn) {
+        int ref = pages.refcount(pfn);
+        if (ref <= 1) {
+            freePages(pfn, pages.order(pfn));
+            return true;
+        }
+        pages.setPageCounters(pfn, ref - 1, pages.mapcount(pfn), pages.owner(pfn));
+        return false;
+    }
+
+    /**
+     * The shared zero page ({@code empty_zero_page}, {@code my_zero_pfn()}): a page of the kernel
+     * image's .bss, mapped read-only by every first read of anonymous memory.
+     */
+    public long zeroPfn() {
+        return layout.zeroPfn();
+    }
+
     private String describeUnfreeable(long pfn) {
         if (!layout.isPresent(pfn)) {
             return "pfn " + pfn + " is in a memory hole";
@@ -782,13 +852,23 @@ public final class PhysicalMemory {
         if (allocatedHead != NO_PFN) {
             boolean isHead = allocatedHead == pfn;
             return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(allocatedHead) : 0,
-                    pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, "kernel",
+                    pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, ownerName(pages.owner(allocatedHead)),
                     mtName, Gfp.format(pages.gfp(allocatedHead)));
         }
         long head = z.buddy.freeBlockContaining(pfn);
         boolean isHead = head == pfn;
         return new FrameView(pfn, nid, zoneName, "free", isHead ? List.of("buddy") : List.of(), 0, -1,
                 isHead ? z.buddy.freeHeadOrder(pfn) : -1, head, "", mtName, "");
+    }
+
+    private static String ownerName(int owner) {
+        return switch (owner) {
+            case PageStore.OWNER_ANON -> "anon";
+            case PageStore.OWNER_PGTABLE -> "pagetable";
+            case PageStore.OWNER_SHMEM -> "shmem";
+            case PageStore.OWNER_FILE -> "file";
+            default -> "kernel";
+        };
     }
 
     private int nodeOfPfn(long pfn) {
@@ -931,7 +1011,8 @@ public final class PhysicalMemory {
         return pm;
     }
 
-    private static void writePolicy(DataOutputStream out, MemPolicy p) throws IOException {
+    /** A policy (or null) in the snapshot encoding. */
+    public static void writePolicy(DataOutputStream out, MemPolicy p) throws IOException {
         if (p == null) {
             out.writeByte(-1);
             return;
@@ -945,7 +1026,7 @@ public final class PhysicalMemory {
         }
     }
 
-    private static MemPolicy readPolicy(DataInputStream in) throws IOException {
+    public static MemPolicy readPolicy(DataInputStream in) throws IOException {
         int mode = in.readByte();
         if (mode < 0) {
             return null;

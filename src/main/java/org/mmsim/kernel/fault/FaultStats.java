@@ -1,0 +1,46 @@
+package org.mmsim.kernel.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one touch did: pages accessed, faults by kind, the first {@link #MAX_EVENTS} fault
+ * events and the signal that stopped it, if any. Filled in by {@link Touch}.
+ */
+public final class FaultStats {
+    /** Events kept per touch; the counters count them all. */
+    public static final int MAX_EVENTS = 64;
+
+    /** One fault: the page address, what kind it was, and the frame it mapped (-1 if none). */
+    public record Event(long address, String kind, long pfn) {
+    }
+
+    /** The signal a fault raised: {@code SIGSEGV} with {@code SEGV_MAPERR}/{@code SEGV_ACCERR}, or {@code SIGBUS}/OOM. */
+    public record Signal(String name, String code, long address) {
+    }
+
+    public long pages;
+    public long minor;
+    public long major;
+    public long zeroPage;
+    public long cowCopy;
+    public long cowReuse;
+    public long anonAlloc;
+    public long stackGrowth;
+    public Signal signal;
+    private final List<Event> events = new ArrayList<>();
+
+    void event(long address, String kind, long pfn) {
+        if (events.size() < MAX_EVENTS) {
+            events.add(new Event(address, kind, pfn));
+        }
+    }
+
+    public List<Event> events() {
+        return events;
+    }
+
+    public long faults() {
+        return minor + major;
+    }
+}

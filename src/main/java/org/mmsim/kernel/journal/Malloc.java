@@ -1,0 +1,33 @@
+package org.mmsim.kernel.journal;
+
+import org.mmsim.kernel.libc.MallocResult;
+import org.mmsim.kernel.machine.Machine;
+import org.mmsim.kernel.task.Task;
+
+/** glibc {@code malloc(size)} in the process (main arena, malloc/malloc.c). */
+public record Malloc(int pid, long size) implements Operation {
+
+    /**
+     * The user pointer (null for NULL/ENOMEM), where the chunk came from ({@code "brk"}: the
+     * heap, {@code "mmap"}: its own mapping), its chunk and how glibc found it.
+     */
+    public record Result(Long address, String via, long chunkSize, Long chunkAddress, String path, String error,
+                         long brkIncrement) implements OperationResult {
+    }
+
+    @Override
+    public String name() {
+        return "malloc";
+    }
+
+    @Override
+    public Result applyTo(Machine machine) {
+        Task t = machine.processes().tasks().running(pid);
+        MallocResult r = machine.processes().malloc(t, size);
+        if (r.address() == 0) {
+            return new Result(null, r.via(), r.chunkSize(), null, String.valueOf(r.path()), "ENOMEM", r.brkIncrement());
+        }
+        return new Result(r.address(), r.via(), r.chunkSize(), r.chunkAddress(), String.valueOf(r.path()), null,
+                r.brkIncrement());
+    }
+}

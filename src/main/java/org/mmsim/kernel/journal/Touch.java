@@ -1,0 +1,63 @@
+package org.mmsim.kernel.journal;
+
+import java.util.List;
+import org.mmsim.kernel.KernelInputException;
+import org.mmsim.kernel.fault.FaultStats;
+import org.mmsim.kernel.machine.Machine;
+import org.mmsim.kernel.task.Task;
+
+/**
+ * A process accessing {@code [address, address + length)}: the MMU walk and the page faults
+ * it raises ({@code do_user_addr_fault()} → {@code handle_mm_fault()}).
+ *
+ * @param access {@code "read"}, {@code "write"} or {@code "exec"}
+ */
+public record Touch(int pid, long address, long length, String access) implements Operation {
+
+    /** Faults by kind; {@code minor} + {@code major} is the number of faults. */
+    public record Faults(long minor, long major, long zeroPage, long cowCopy, long cowReuse, long anonAlloc,
+                         long stackGrowth) {
+    }
+
+    /** The signal that ended the access (and, by default, the process). */
+    public record Signal(String name, String code, long address, String reason) {
+    }
+
+    /** The fault events, the first {@link FaultStats#MAX_EVENTS}. */
+    public record Event(long address, String kind, Long pfn) {
+    }
+
+    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state)
+            implements OperationResult {
+    }
+
+    @Override
+    public String name() {
+        return "touch";
+    }
+
+    static org.mmsim.kernel.fault.Touch.Access parseAccess(String access) {
+        if (access == null) {
+            return org.mmsim.kernel.fault.Touch.Access.READ;
+        }
+        return switch (access.toLowerCase(java.util.Locale.ROOT)) {
+            case "read", "r" -> org.mmsim.kernel.fault.Touch.Access.READ;
+            case "write", "w" -> org.mmsim.kernel.fault.Touch.Access.WRITE;
+            case "exec", "x", "execute" -> org.mmsim.kernel.fault.Touch.Access.EXEC;
+            default -> throw new KernelInputException("access", "access must be read, write or exec, got '" + access + "'");
+        };
+    }
+
+    @Override
+    public Result applyTo(Machine machine) {
+        var a = parseAccess(access);
+        Task t = machine.processes().tasks().running(pid);
+        FaultStats st = machine.processes().touch(t, address, length, a);
+        List<Event> events = st.events().stream()
+                .map(e -> new Event(e.address(), e.kind(), e.pfn() < 0 ? null : e.pfn())).toList();
+        Signal signal = st.signal == null ? null : new Signal(st.signal.name(), st.signal.code(), st.signal.address(),
+                t.killReason());
+        return new Result(st.pages, new Faults(st.minor, st.major, st.zeroPage, st.cowCopy, st.cowReuse, st.anonAlloc,
+                st.stackGrowth), events, signal, t.state().label());
+    }
+}

@@ -1,0 +1,228 @@
+package org.mmsim.kernel.mm;
+
+import org.mmsim.kernel.numa.MemPolicy;
+import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/**
+ * mprotect(2) and mbind(2): {@code do_mprotect_pkey()} / {@code mprotect_fixup()} /
+ * {@code change_protection()} of mm/mprotect.c and {@code do_mbind()} / {@code mbind_range()}
+ * of mm/mempolicy.c, both through {@code vma_modify()} of mm/vma.c: split at the range's ends,
+ * change, then merge with the neighbours when the rules allow (LINUX.md §3.5–3.6).
+ */
+public final class Mprotect {
+    private static final long VM_ACCESS_FLAGS = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC;
+
+    private Mprotect() {
+    }
+
+    /**
+     * {@code do_mprotect_pkey()}: EINVAL for an unaligned start or bad prot bits; ENOMEM when the
+     * range is not fully mapped (VMAs before the hole are already changed, as on Linux); EACCES
+     * when a VMA may not get the access ({@code VM_MAY*}). Present PTEs take the new protection.
+     */
+    public static Mmap.Result mprotect(MmStruct mm, MmContext ctx, long start, long len, int prot) {
+        if ((start & ~Mmap.PAGE_MASK) != 0 || start < 0 || len < 0) {
+            return Mmap.Result.errno("EINVAL");
+        }
+        if ((prot & ~(Prot.PROT_READ | Prot.PROT_WRITE | Prot.PROT_EXEC)) != 0) {
+            return Mmap.Result.errno("EINVAL");
+        }
+        if (len == 0) {
+            return Mmap.Result.ok(0);
+        }
+        long end = start + ((len + Mmap.PAGE_SIZE - 1) & Mmap.PAGE_MASK);
+        if (end <= start || end > mm.taskSizeMax) {
+            return Mmap.Result.errno("ENOMEM");
+        }
+        Vma vma = mm.vmas.findVma(start);
+        if (vma == null || vma.vmStart > start) {
+            return Mmap.Result.errno("ENOMEM");
+        }
+        long newProtBits = Prot.calcVmProtBits(prot);
+        long nstart = start;
+        while (true) {
+            long newFlags = newProtBits | (vma.vmFlags & ~VM_ACCESS_FLAGS);
+            if ((newFlags & ~(newFlags >>> 4) & VM_ACCESS_FLAGS) != 0) {
+                return Mmap.Result.errno("EACCES");
+            }
+            long tmp = Math.min(vma.vmEnd, end);
+            Vma next = mprotectFixup(mm, ctx, vma, nstart, tmp, newFlags);
+            if (next == null) {
+                return Mmap.Result.errno("ENOMEM");
+            }
+            nstart = tmp;
+            if (nstart >= end) {
+                return Mmap.Result.ok(0);
+            }
+            vma = next.vmNext;
+            if (vma == null || vma.vmStart != nstart) {
+                return Mmap.Result.errno("ENOMEM");
+            }
+        }
+    }
+
+    /**
+     * {@code mprotect_fixup()}: charges a private mapping that becomes writable
+     * ({@code VM_ACCOUNT}), modifies the VMA (split/merge), re-accounts it and changes the PTEs.
+     * Answers the VMA now covering {@code [start, end)}, or null on ENOMEM.
+     */
+    private static Vma mprotectFixup(MmStruct mm, MmContext ctx, Vma vma, long start, long end, long newFlags) {
+        long oldFlags = vma.vmFlags;
+        if (newFlags == oldFlags) {
+            return vma;
+        }
+        long nrPages = (end - start) >>> VmaTree.PAGE_SHIFT;
+        long charged = 0;
+        if ((newFlags & VmFlags.VM_WRITE) != 0 && (oldFlags & (VmFlags.VM_ACCOUNT | VmFlags.VM_WRITE
+                | VmFlags.VM_NORESERVE | VmFlags.VM_SHARED)) == 0) {
+            if (!Mmap.vmEnoughMemory(ctx, nrPages)) {
+                return null;
+            }
+            charged = nrPages;
+            newFlags |= VmFlags.VM_ACCOUNT;
+        }
+        if (vma.vmFile() == null && (newFlags & VmFlags.VM_WRITE) == 0 && (oldFlags & VmFlags.VM_ACCOUNT) != 0
+                && vma.anonVma() == Vma.NO_ANON_VMA && (oldFlags & VmFlags.VM_SHARED) == 0) {
+            newFlags &= ~VmFlags.VM_ACCOUNT;
+            charged = -nrPages;
+        }
+        Vma modified = vmaModify(mm, vma, start, end, newFlags, vma.policyId());
+        mm.committedPages += charged;
+        mm.vmStatAccount(oldFlags, -nrPages);
+        mm.vmStatAccount(newFlags, nrPages);
+        changeProtection(mm, ctx.phys(), start, end, newFlags);
+        return modified;
+    }
+
+    /**
+     * {@code change_protection()} → {@code change_pte_range()}: every present PTE gets the new
+     * access bits. A private mapping's PTEs stay read-only (copy-on-write) unless the page is
+     * exclusively this mapping's and already dirty ({@code can_change_pte_writable}); the zero
+     * page always stays read-only.
+     */
+    static void changeProtection(MmStruct mm, PhysicalMemory phys, long start, long end, long vmFlags) {
+        if (mm.pgd == null) {
+            return;
+        }
+        boolean shared = (vmFlags & VmFlags.VM_SHARED) != 0;
+        mm.pgd.updateRange(start, end, (va, pte) -> {
+            if (!Pte.present(pte)) {
+                return pte;
+            }
+            long base = Pte.mk(Pte.pfn(pte), pte & (Pte._PAGE_ACCESSED | Pte._PAGE_DIRTY | Pte._PAGE_SPECIAL));
+            long e = base | Pte.protToPte((vmFlags & VM_ACCESS_FLAGS) != 0, false,
+                    (vmFlags & VmFlags.VM_EXEC) != 0, mm.pgd.arch());
+            boolean writable = (vmFlags & VmFlags.VM_WRITE) != 0 && !Pte.special(pte)
+                    && (shared ? Pte.dirty(pte) : Pte.dirty(pte) && exclusive(phys, Pte.pfn(pte)));
+            if ((vmFlags & VM_ACCESS_FLAGS) == 0) {
+                e &= ~(Pte._PAGE_PRESENT | Pte._PAGE_USER);
+                e |= Pte._PAGE_PROTNONE;
+            }
+            return writable ? Pte.mkwrite(e) : e;
+        });
+    }
+
+    private static boolean exclusive(PhysicalMemory phys, long pfn) {
+        return phys.pageRefcount(pfn) == 1 && phys.pageMapcount(pfn) == 1;
+    }
+
+    /**
+     * {@code mbind(2)} ({@code do_mbind} → {@code mbind_range}): gives every VMA in the range the
+     * policy ({@code null} for MPOL_DEFAULT), splitting and merging as mprotect does. EFAULT
+     * when part of the range is unmapped; EINVAL for an unaligned start.
+     */
+    public static Mmap.Result mbind(MmStruct mm, long start, long len, MemPolicy policy) {
+        if ((start & ~Mmap.PAGE_MASK) != 0 || start < 0 || len < 0) {
+            return Mmap.Result.errno("EINVAL");
+        }
+        long end = start + ((len + Mmap.PAGE_SIZE - 1) & Mmap.PAGE_MASK);
+        if (end < start) {
+            return Mmap.Result.errno("EINVAL");
+        }
+        if (end == start) {
+            return Mmap.Result.ok(0);
+        }
+        for (long a = start; a < end;) {
+            Vma v = mm.vmas.findVma(a);
+            if (v == null || v.vmStart > a) {
+                return Mmap.Result.errno("EFAULT");
+            }
+            a = v.vmEnd;
+        }
+        int policyId = mm.policyId(policy);
+        Vma vma = mm.vmas.findVma(start);
+        long nstart = start;
+        while (vma != null && nstart < end) {
+            long tmp = Math.min(vma.vmEnd, end);
+            Vma modified = vma.policyId() == policyId ? vma : vmaModify(mm, vma, nstart, tmp, vma.vmFlags, policyId);
+            nstart = tmp;
+            vma = modified.vmNext;
+        }
+        return Mmap.Result.ok(0);
+    }
+
+    /**
+     * {@code vma_modify()} → {@code vma_merge_existing_range()}: {@code [start, end)} of
+     * {@code vma} takes {@code newFlags} and {@code policyId}. When the range starts at the VMA's
+     * start it may join {@code prev}; when it ends at the VMA's end it may join {@code next}
+     * (both: three VMAs become one); otherwise it is split off (1 → 2 or 3). Answers the VMA now
+     * covering the range.
+     */
+    static Vma vmaModify(MmStruct mm, Vma vma, long start, long end, long newFlags, int policyId) {
+        Vma prev = vma.vmPrev;
+        Vma next = vma.vmNext;
+        long pgoff = vma.linearPageIndex(start);
+        long nrPages = (end - start) >>> VmaTree.PAGE_SHIFT;
+        AddressSpace file = vma.vmFile();
+        long av = vma.anonVma();
+        boolean left = start == vma.vmStart && prev != null && prev.vmEnd == start
+                && VmaMerge.canMergeAfter(prev, newFlags, file, policyId, vma.name(), av, pgoff);
+        boolean right = end == vma.vmEnd && next != null && next.vmStart == end
+                && VmaMerge.canMergeBefore(next, newFlags, file, policyId, vma.name(), av, pgoff, nrPages)
+                && (!left || VmaMerge.isMergeableAnonVma(prev.anonVma(), next.anonVma()));
+        if (left && right) {
+            long nextEnd = next.vmEnd;
+            long merged = firstAnonVma(prev.anonVma(), av, next.anonVma());
+            Mmap.removeVma(mm, vma, null);
+            Mmap.removeVma(mm, next, null);
+            mm.vmas.vmaAdjust(prev, prev.vmStart, nextEnd, prev.vmPgoff);
+            prev.setAnonVma(merged);
+            return prev;
+        }
+        if (left) {
+            prev.setAnonVma(firstAnonVma(prev.anonVma(), av, Vma.NO_ANON_VMA));
+            if (end == vma.vmEnd) {
+                Mmap.removeVma(mm, vma, null);
+            } else {
+                mm.vmas.vmaAdjust(vma, end, vma.vmEnd, vma.linearPageIndex(end));
+            }
+            mm.vmas.vmaAdjust(prev, prev.vmStart, end, prev.vmPgoff);
+            return prev;
+        }
+        if (right) {
+            next.setAnonVma(firstAnonVma(next.anonVma(), av, Vma.NO_ANON_VMA));
+            if (start == vma.vmStart) {
+                Mmap.removeVma(mm, vma, null);
+            } else {
+                mm.vmas.vmaAdjust(vma, vma.vmStart, start, vma.vmPgoff);
+            }
+            mm.vmas.vmaAdjust(next, start, next.vmEnd, pgoff);
+            return next;
+        }
+        Vma target = vma;
+        if (start > target.vmStart) {
+            target = VmaMerge.splitVma(mm, target, start);
+        }
+        if (end < target.vmEnd) {
+            VmaMerge.splitVma(mm, target, end);
+        }
+        mm.vmas.vmFlagsReset(target, newFlags);
+        target.setPolicyId(policyId);
+        return target;
+    }
+
+    private static long firstAnonVma(long a, long b, long c) {
+        return a != Vma.NO_ANON_VMA ? a : b != Vma.NO_ANON_VMA ? b : c;
+    }
+}

@@ -1,0 +1,141 @@
+package org.mmsim.kernel.task;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.mmsim.kernel.mm.AddressSpace;
+import org.mmsim.kernel.mm.MmStruct;
+import org.mmsim.kernel.mm.Vma;
+import org.mmsim.kernel.mm.VmFlags;
+import org.mmsim.kernel.paging.PageTable;
+import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.phys.PageStore;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/** The cross-checks of {@link Processes#checkInvariants()}: VMAs, PTEs, frames and counters agree. */
+final class ProcessInvariants {
+
+    private ProcessInvariants() {
+    }
+
+    static void check(Processes p) {
+        PhysicalMemory phys = p.phys;
+        Map<Long, Integer> mappings = new HashMap<>();
+        Set<Long> tablePfns = new HashSet<>();
+        for (Task t : p.tasks.all()) {
+            if (!t.alive()) {
+                if (t.mm != null) {
+                    fail(t, "exited but still has an mm");
+                }
+                continue;
+            }
+            checkTask(t, phys, mappings, tablePfns);
+        }
+        Map<Long, Integer> cacheRefs = new HashMap<>();
+        for (AddressSpace as : p.files.all()) {
+            if (as.mappers() <= 0) {
+                throw new IllegalStateException(as.path() + " is open with no mapping");
+            }
+            for (long[] e : as.sortedPages()) {
+                cacheRefs.merge(e[1], 1, Integer::sum);
+            }
+        }
+        for (long head : phys.allocatedHeads()) {
+            int owner = phys.pageOwner(head);
+            if (owner == PageStore.OWNER_KERNEL) {
+                continue;
+            }
+            if (owner == PageStore.OWNER_PGTABLE) {
+                if (!tablePfns.contains(head)) {
+                    throw new IllegalStateException("page-table frame " + head + " belongs to no page table (leak)");
+                }
+                continue;
+            }
+            int mapped = mappings.getOrDefault(head, 0);
+            int cached = cacheRefs.getOrDefault(head, 0);
+            if (mapped + cached == 0) {
+                throw new IllegalStateException("user frame " + head + " is neither mapped nor cached (leak)");
+            }
+            if (phys.pageMapcount(head) != mapped) {
+                throw new IllegalStateException("frame " + head + ": mapcount " + phys.pageMapcount(head) + " but "
+                        + mapped + " PTEs map it");
+            }
+            if (phys.pageRefcount(head) != mapped + cached) {
+                throw new IllegalStateException("frame " + head + ": refcount " + phys.pageRefcount(head)
+                        + " but " + mapped + " PTEs and " + cached + " cache references");
+            }
+        }
+        for (long pfn : mappings.keySet()) {
+            if (phys.pageOwner(pfn) == PageStore.OWNER_KERNEL || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
+                throw new IllegalStateException("a PTE maps frame " + pfn + ", which is not a user page");
+            }
+        }
+    }
+
+    private static void checkTask(Task t, PhysicalMemory phys, Map<Long, Integer> mappings, Set<Long> tablePfns) {
+        MmStruct mm = t.mm;
+        mm.vmas().checkInvariants();
+        PageTable pt = mm.pgd();
+        pt.checkInvariants();
+        for (PageTable.TablePage tp : pt.tablePages()) {
+            if (!tablePfns.add(tp.pfn())) {
+                fail(t, "table frame " + tp.pfn() + " used twice");
+            }
+            if (phys.pageOwner(tp.pfn()) != PageStore.OWNER_PGTABLE) {
+                fail(t, "table frame " + tp.pfn() + " is not a page-table page");
+            }
+        }
+        long totalVm = 0;
+        long[] rss = new long[MmStruct.NR_MM_COUNTERS];
+        long zeroPfn = phys.zeroPfn();
+        long lastEnd = 0;
+        for (Vma v : mm.vmas()) {
+            totalVm += v.nrPages();
+            if (v.vmStart() < mm.mmapMinAddr() || v.vmEnd() > mm.taskSizeMax()) {
+                fail(t, v + " lies outside the user address space");
+            }
+            long gapStart = lastEnd;
+            long gapEnd = v.vmStart();
+            pt.forEachPte(gapStart, gapEnd, (va, pte) -> fail(t, "PTE at 0x" + Long.toHexString(va) + " outside every VMA"));
+            lastEnd = v.vmEnd();
+            pt.forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
+                if (!Pte.present(pte)) {
+                    return;
+                }
+                long pfn = Pte.pfn(pte);
+                if (Pte.special(pte)) {
+                    if (pfn != zeroPfn) {
+                        fail(t, "special PTE at 0x" + Long.toHexString(va) + " is not the zero page");
+                    }
+                    if (Pte.write(pte)) {
+                        fail(t, "the zero page is mapped writable at 0x" + Long.toHexString(va));
+                    }
+                    return;
+                }
+                if (Pte.write(pte) && (v.vmFlags() & VmFlags.VM_WRITE) == 0) {
+                    fail(t, "writable PTE in a read-only VMA at 0x" + Long.toHexString(va));
+                }
+                int owner = phys.pageOwner(pfn);
+                rss[org.mmsim.kernel.mm.Memory.rssMember(owner)]++;
+                mappings.merge(pfn, 1, Integer::sum);
+            });
+        }
+        pt.forEachPte(lastEnd, mm.taskSizeMax(), (va, pte) -> fail(t, "PTE at 0x" + Long.toHexString(va) + " above every VMA"));
+        if (totalVm != mm.totalVm()) {
+            fail(t, "total_vm " + mm.totalVm() + " but the VMAs hold " + totalVm + " pages");
+        }
+        for (int m : new int[] {MmStruct.MM_FILEPAGES, MmStruct.MM_ANONPAGES, MmStruct.MM_SHMEMPAGES}) {
+            if (rss[m] != mm.counter(m)) {
+                fail(t, "rss_stat[" + m + "] is " + mm.counter(m) + " but " + rss[m] + " PTEs map such pages");
+            }
+        }
+        if (mm.hiwaterRss() < mm.rss()) {
+            fail(t, "hiwater_rss below rss");
+        }
+    }
+
+    private static void fail(Task t, String what) {
+        throw new IllegalStateException("process " + t.pid() + " (" + t.comm() + "): " + what);
+    }
+}

@@ -1,0 +1,350 @@
+package org.mmsim.kernel.task;
+
+import java.util.List;
+import org.mmsim.kernel.KernelInputException;
+import org.mmsim.kernel.fault.FaultStats;
+import org.mmsim.kernel.fault.Touch;
+import org.mmsim.kernel.libc.FreeResult;
+import org.mmsim.kernel.libc.Malloc;
+import org.mmsim.kernel.libc.MallocResult;
+import org.mmsim.kernel.libc.MallocSyscalls;
+import org.mmsim.kernel.machine.Arch;
+import org.mmsim.kernel.machine.MachineConfig;
+import org.mmsim.kernel.mm.FileTable;
+import org.mmsim.kernel.mm.MmContext;
+import org.mmsim.kernel.mm.MmStruct;
+import org.mmsim.kernel.mm.Mmap;
+import org.mmsim.kernel.mm.MmapFlags;
+import org.mmsim.kernel.mm.Mprotect;
+import org.mmsim.kernel.mm.Prot;
+import org.mmsim.kernel.mm.Vma;
+import org.mmsim.kernel.mm.VmCounters;
+import org.mmsim.kernel.mm.VmFlags;
+import org.mmsim.kernel.numa.MemPolicy;
+import org.mmsim.kernel.paging.PageTable;
+import org.mmsim.kernel.phys.Gfp;
+import org.mmsim.kernel.phys.PageStore;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/**
+ * Every process of a machine and what they can do: create (a new program, as
+ * {@code fork}+{@code execve} from init would), exit, the memory system calls and accesses.
+ * Caller errors (an unknown pid, a dead process, a malformed argument) are
+ * {@link KernelInputException}s thrown before anything changes; what the kernel would answer
+ * (an errno, a signal) is a result.
+ */
+public final class Processes {
+    /** {@code mmap_min_addr}'s Kconfig default. */
+    public static final long MMAP_MIN_ADDR = 4096;
+    /** The largest range one touch may cover: 64 GiB, 16 M pages. */
+    public static final long MAX_TOUCH_BYTES = 1L << 36;
+    /** {@code TASK_COMM_LEN − 1}. */
+    static final int MAX_COMM = 15;
+    /** {@code GFP_PGTABLE_USER}: {@code GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT}. */
+    static final int GFP_PGTABLE_USER = Gfp.GFP_KERNEL | Gfp.__GFP_ZERO | Gfp.__GFP_ACCOUNT;
+
+    final PhysicalMemory phys;
+    final MachineConfig config;
+    final TaskTable tasks = new TaskTable();
+    final FileTable files = new FileTable();
+    final VmCounters events = new VmCounters();
+
+    public Processes(PhysicalMemory phys, MachineConfig config) {
+        this.phys = phys;
+        this.config = config;
+    }
+
+    public TaskTable tasks() {
+        return tasks;
+    }
+
+    public FileTable files() {
+        return files;
+    }
+
+    public VmCounters events() {
+        return events;
+    }
+
+    public Arch arch() {
+        return config.arch();
+    }
+
+    /** What a system call of {@code t} runs with. */
+    public MmContext ctx(Task t) {
+        return new MmContext(phys, t.numa, t.cpu, files, events);
+    }
+
+    /** {@code GFP_PGTABLE_USER} frames for a task's page tables, under its policy. */
+    PageTable.TableAllocator tableAllocator(Task t) {
+        return new PageTable.TableAllocator() {
+            @Override
+            public long allocTablePage() {
+                return phys.allocPagesMpol(0, GFP_PGTABLE_USER, null, MemPolicy.NO_INTERLEAVE_INDEX, t.cpu, t.numa,
+                        PageStore.OWNER_PGTABLE);
+            }
+
+            @Override
+            public void freeTablePage(long pfn) {
+                phys.putPage(pfn);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ create and exit
+
+    /** A new process, or the errno that prevented it. */
+    public record Created(Task task, String error) {
+    }
+
+    /**
+     * A new process running {@code image}, a child of init: {@code load_elf_binary()} maps the
+     * text and data from the image file, the bss as anonymous memory, sets {@code start_brk}
+     * after it (no {@code [heap]} until the break moves) and sets up the 132 KiB
+     * {@code [stack]} whose top page holds the arguments (written, so resident).
+     */
+    public Created createProcess(String name, int cpu, Image image, MemPolicy policy) {
+        validateComm(name);
+        if (cpu < 0 || cpu >= phys.config().totalCpus()) {
+            throw new KernelInputException("cpu", "cpu " + cpu + " does not exist: the machine has "
+                    + phys.config().totalCpus() + " CPUs");
+        }
+        Image img = image == null ? Image.DEFAULT : image;
+        MemPolicy valid = policy == null ? null : policy.validate(phys.nrNodes());
+        Task t = tasks.add(TaskTable.INIT_PID, name, cpu, img);
+        t.numa.setMempolicy(valid);
+        Layout l = Layout.of(config.arch(), config.aslr(), config.seed(), t.pid);
+        MmStruct mm = new MmStruct(l.taskSize(), l.taskSizeMax(), l.mmapBase(), MMAP_MIN_ADDR, 256);
+        PageTable pgd = PageTable.create(config.arch(), tableAllocator(t));
+        if (pgd == null) {
+            tasks.remove(t.pid);
+            return new Created(null, "ENOMEM");
+        }
+        mm.setPgd(pgd);
+        t.mm = mm;
+        MmContext ctx = ctx(t);
+        long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
+        Mmap.setupStack(mm, stackTop - 0x21000, stackTop);
+        long textLen = pageAlign(img.textBytes());
+        long dataLen = pageAlign(img.dataBytes());
+        long base = l.loadBase();
+        var file = files.image(name, (textLen + dataLen) >>> Arch.PAGE_SHIFT);
+        long mayAll = VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
+        boolean ok = !Mmap.mmapRegion(mm, ctx, base, textLen, VmFlags.VM_READ | VmFlags.VM_EXEC | mayAll, 0, file).failed();
+        long dataStart = base + textLen;
+        if (ok && dataLen > 0) {
+            ok = !Mmap.mmapRegion(mm, ctx, dataStart, dataLen, VmFlags.VM_READ | VmFlags.VM_WRITE | mayAll,
+                    textLen >>> Arch.PAGE_SHIFT, file).failed();
+        }
+        long bssStart = dataStart + dataLen;
+        long bssEnd = pageAlign(dataStart + img.dataBytes() + img.bssBytes());
+        if (ok && bssEnd > bssStart) {
+            ok = Mmap.vmBrkFlags(mm, ctx, bssStart, bssEnd - bssStart);
+        }
+        mm.setLayout(base, base + img.textBytes(), dataStart, dataStart + img.dataBytes(), bssEnd + l.brkOffset(),
+                stackTop - 0x100);
+        if (ok) {
+            FaultStats st = new FaultStats();
+            Touch.touch(mm, ctx, stackTop - Arch.PAGE_SIZE, Arch.PAGE_SIZE, Touch.Access.WRITE, st);
+            t.minFlt += st.minor;
+            ok = st.signal == null;
+        }
+        if (!ok) {
+            Mmap.exitMmap(mm, ctx);
+            t.mm = null;
+            tasks.remove(t.pid);
+            return new Created(null, "ENOMEM");
+        }
+        t.malloc = new Malloc(config.arch().is64Bit() ? 8 : 4);
+        return new Created(t, null);
+    }
+
+    private static void validateComm(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_COMM || !name.matches("[A-Za-z0-9._+-]+")) {
+            throw new KernelInputException("name", "a process name is 1.." + MAX_COMM
+                    + " characters of letters, digits, '.', '_', '+' or '-'");
+        }
+    }
+
+    static long pageAlign(long bytes) {
+        return (bytes + Arch.PAGE_SIZE - 1) & ~(Arch.PAGE_SIZE - 1);
+    }
+
+    /**
+     * {@code do_exit()}: the mm is torn down ({@code exit_mmap}); init reaps the process at once,
+     * so it is {@code exited} with {@code code}.
+     */
+    public void exit(Task t, int code) {
+        exitMm(t);
+        t.state = Task.State.EXITED;
+        t.exitCode = code;
+    }
+
+    /** Killed by {@code signal} (the default action of SIGSEGV, SIGBUS, SIGKILL), with an optional reason. */
+    public void kill(Task t, String signal, String reason) {
+        exitMm(t);
+        t.state = Task.State.KILLED;
+        t.exitSignal = signal;
+        t.killReason = reason;
+    }
+
+    private void exitMm(Task t) {
+        if (t.mm != null) {
+            Mmap.exitMmap(t.mm, ctx(t));
+            t.mm = null;
+        }
+        t.malloc = null;
+    }
+
+    // ------------------------------------------------------------------ memory system calls
+
+    /**
+     * mmap(2) of anonymous memory, then {@code mm_populate()} for MAP_POPULATE (write faults
+     * for a private writable mapping, read faults otherwise, as {@code populate_vma_page_range}).
+     */
+    public Mmap.Result mmap(Task t, long addr, long len, int prot, int flags) {
+        if ((flags & MmapFlags.MAP_ANONYMOUS) == 0) {
+            throw new KernelInputException("flags", "only anonymous mappings are simulated: add MAP_ANONYMOUS");
+        }
+        MmContext ctx = ctx(t);
+        Mmap.Result r = Mmap.doMmap(t.mm, ctx, addr, len, prot, flags, config.arch().is64Bit(),
+                config.tunables().overcommitMemory());
+        long populate = Mmap.populateLength(flags, len);
+        if (!r.failed() && populate > 0) {
+            Vma vma = t.mm.vmas().findVma(r.address());
+            long access = vma.vmFlags() & (VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC);
+            if (access != 0) {
+                boolean write = (vma.vmFlags() & (VmFlags.VM_WRITE | VmFlags.VM_SHARED)) == VmFlags.VM_WRITE;
+                FaultStats st = new FaultStats();
+                Touch.touch(t.mm, ctx, r.address(), populate, write ? Touch.Access.WRITE : Touch.Access.READ, st);
+                t.minFlt += st.minor;
+                t.majFlt += st.major;
+            }
+        }
+        return r;
+    }
+
+    public Mmap.Result munmap(Task t, long addr, long len) {
+        return Mmap.doVmiMunmap(t.mm, ctx(t), addr, len);
+    }
+
+    public Mmap.Result mprotect(Task t, long addr, long len, int prot) {
+        return Mprotect.mprotect(t.mm, ctx(t), addr, len, prot);
+    }
+
+    /** brk(2): the new break, or the old one when refused. */
+    public long brk(Task t, long addr) {
+        return Mmap.brk(t.mm, ctx(t), addr);
+    }
+
+    /** glibc {@code sbrk(increment)}: the old break, or -1 (ENOMEM) when the kernel refused. */
+    public long sbrk(Task t, long increment) {
+        long old = t.mm.brk();
+        if (increment == 0) {
+            return old;
+        }
+        long want = old + increment;
+        if (increment > 0 && want < old || increment < 0 && want > old) {
+            return -1;
+        }
+        long got = Mmap.brk(t.mm, ctx(t), want);
+        return got == want ? old : -1;
+    }
+
+    /** set_mempolicy(2): the task's policy ({@code null} or MPOL_DEFAULT removes it). */
+    public void setMempolicy(Task t, MemPolicy policy) {
+        phys.setMempolicy(t.numa, policy);
+    }
+
+    /** mbind(2) of a range. */
+    public Mmap.Result mbind(Task t, long addr, long len, MemPolicy policy) {
+        MemPolicy valid = policy == null ? null : policy.validate(phys.nrNodes());
+        if (valid != null && valid.mode() == org.mmsim.kernel.numa.MemPolicyMode.DEFAULT) {
+            valid = null;
+        }
+        return Mprotect.mbind(t.mm, addr, len, valid);
+    }
+
+    /**
+     * An access to {@code [addr, addr + length)}; a fault that ends in a signal kills the
+     * process (the default action), as on Linux.
+     */
+    public FaultStats touch(Task t, long addr, long length, Touch.Access access) {
+        if (length < 1 || length > MAX_TOUCH_BYTES) {
+            throw new KernelInputException("length", "must be between 1 and " + MAX_TOUCH_BYTES + " bytes (16M pages)");
+        }
+        if (addr < 0 || addr + length < addr) {
+            throw new KernelInputException("address", "the range must lie in the 64-bit user address space");
+        }
+        FaultStats st = new FaultStats();
+        long limit = t.mm.taskSizeMax();
+        if (addr >= limit) {
+            st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", addr);
+        } else {
+            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st);
+            if (st.signal == null && addr + length > limit) {
+                st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
+            }
+        }
+        t.minFlt += st.minor;
+        t.majFlt += st.major;
+        if (st.signal != null) {
+            kill(t, st.signal.name(), "OOM".equals(st.signal.code()) ? "oom" : null);
+        }
+        return st;
+    }
+
+    // ------------------------------------------------------------------ the C library
+
+    /** The system calls glibc's allocator makes, on behalf of {@code t}. */
+    MallocSyscalls syscalls(Task t) {
+        return new MallocSyscalls() {
+            @Override
+            public long sbrk(long increment) {
+                return Processes.this.sbrk(t, increment);
+            }
+
+            @Override
+            public long mmap(long length) {
+                Mmap.Result r = Processes.this.mmap(t, 0, length, Prot.PROT_READ | Prot.PROT_WRITE,
+                        MmapFlags.MAP_PRIVATE | MmapFlags.MAP_ANONYMOUS);
+                return r.failed() ? -1 : r.address();
+            }
+
+            @Override
+            public int munmap(long address, long length) {
+                return Processes.this.munmap(t, address, length).failed() ? -1 : 0;
+            }
+        };
+    }
+
+    public MallocResult malloc(Task t, long bytes) {
+        if (bytes < 0) {
+            throw new KernelInputException("size", "must not be negative");
+        }
+        return t.malloc.malloc(bytes, syscalls(t));
+    }
+
+    public FreeResult free(Task t, long address) {
+        return t.malloc.free(address, syscalls(t));
+    }
+
+    public int mallopt(Task t, String param, long value) {
+        return t.malloc.mallopt(param, value);
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    /**
+     * Per process: the VMA tree, the page table, RSS counters equal to the present PTEs by kind,
+     * {@code total_vm} equal to the VMAs' pages; across processes: every frame's mapcount equal
+     * to the PTEs mapping it and every page-table frame owned by a table.
+     */
+    public void checkInvariants() {
+        ProcessInvariants.check(this);
+    }
+
+    List<Task> running() {
+        return tasks.alive();
+    }
+}
