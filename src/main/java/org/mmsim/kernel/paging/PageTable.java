@@ -176,8 +176,11 @@ public final class PageTable {
     /**
      * {@code pte_offset_map()} (or {@code pte_alloc_map()} when {@code create}): the leaf table
      * array holding va's entry, at {@link #pteIndex}; null when absent or when allocation failed.
-     * The caller may read and write the array until it next frees tables; entry counts are
-     * recounted lazily afterwards.
+     * The caller may read and write the array (the whole leaf table, {@link #pmdSize} of
+     * addresses) like the kernel between {@code pte_offset_map_lock} and {@code
+     * pte_unmap_unlock}: until its next call to {@link #freePgdRange}, {@link #tablePages},
+     * {@link #checkInvariants} or {@link #destroy}, which recount the table's
+     * entries. Get, set, clear and the range walks may be mixed with direct writes.
      */
     public long[] pteTable(long va, boolean create) {
         Ptdesc leaf = lookupLeaf(va);
