@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * x86_64 page-table hot paths: set+get over 1M sequential pages (4 GiB of mappings, 2048 pte
  * tables) with the tables present, the same including pud/pmd/pte_alloc into a fresh tree, a
- * random-access get over those pages, and forEachPte over the whole 47-bit user space holding
+ * random-access get over those pages (and over a cache-resident 16K of them), and forEachPte over the whole 47-bit user space holding
  * 64 scattered pages. Table pages come from a counter, not the buddy allocator.
  */
 @State(Scope.Thread)
@@ -97,6 +97,12 @@ public class PageTableBench {
     @Benchmark
     public long randomGet() {
         return full.get(BASE + ((long) (next() & (PAGES - 1)) << 12));
+    }
+
+    /** get of a random page among the first 16K mapped (32 pte tables, cache-resident: the walk itself). */
+    @Benchmark
+    public long randomGetCacheResident() {
+        return full.get(BASE + ((long) (next() & ((1 << 14) - 1)) << 12));
     }
 
     /** set of a random page among the 1M mapped. */
