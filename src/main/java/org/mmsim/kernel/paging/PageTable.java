@@ -176,8 +176,11 @@ public final class PageTable {
     /**
      * {@code pte_offset_map()} (or {@code pte_alloc_map()} when {@code create}): the leaf table
      * array holding va's entry, at {@link #pteIndex}; null when absent or when allocation failed.
-     * The caller may read and write the array until it next frees tables; entry counts are
-     * recounted lazily afterwards.
+     * The caller may read and write the array (the whole leaf table, {@link #pmdSize} of
+     * addresses) like the kernel between {@code pte_offset_map_lock} and {@code
+     * pte_unmap_unlock}: until its next call to {@link #freePgdRange}, {@link #tablePages},
+     * {@link #checkInvariants} or {@link #destroy}, which recount the table's
+     * entries. Get, set, clear and the range walks may be mixed with direct writes.
      */
     public long[] pteTable(long va, boolean create) {
         Ptdesc leaf = lookupLeaf(va);
@@ -266,9 +269,7 @@ public final class PageTable {
         int level = parent.level + 1;
         Ptdesc child = new Ptdesc(pfn, level, va & -geo.entrySize(parent.level), geo.ptrsPerTable,
                 level == leafLevel);
-        parent.children[i] = child;
-        parent.entries[i] = tableEntry(pfn);
-        parent.nrEntries++;
+        parent.link(i, child, tableEntry(pfn));
         account(child, +1);
         return child;
     }
@@ -315,22 +316,39 @@ public final class PageTable {
         if (level == leafLevel) {
             long[] entries = t.entries;
             long base = t.address;
-            for (int i = i0; i <= i1; i++) {
+            int remaining = i0 == 0 && !t.countStale ? t.nrEntries : Integer.MAX_VALUE;
+            for (int i = i0; i <= i1 && remaining > 0; i++) {
                 long e = entries[i];
                 if (e != 0) {
+                    remaining--;
                     visitor.visit(base + ((long) i << Arch.PAGE_SHIFT), e);
                 }
             }
             return;
         }
         Ptdesc[] children = t.children;
+        long[] present = t.present;
         long size = geo.entrySize(level);
-        for (int i = i0; i <= i1; i++) {
-            Ptdesc c = children[i];
-            if (c != null && (c.countStale || c.nrEntries != 0)) {
-                forEachIn(c, Math.max(start, c.address), Math.min(end, c.address + size), visitor);
+        for (int w = i0 >>> 6, last = i1 >>> 6; w <= last; w++) {
+            long bits = present[w] & firstBits(w, i0) & lastBits(w, i1);
+            while (bits != 0) {
+                Ptdesc c = children[(w << 6) + Long.numberOfTrailingZeros(bits)];
+                bits &= bits - 1;
+                if (c.countStale || c.nrEntries != 0) {
+                    forEachIn(c, Math.max(start, c.address), Math.min(end, c.address + size), visitor);
+                }
             }
         }
+    }
+
+    /** The bits of bitmap word {@code w} at or after index {@code i0}. */
+    private static long firstBits(int w, int i0) {
+        return w == i0 >>> 6 ? -1L << i0 : -1L;
+    }
+
+    /** The bits of bitmap word {@code w} at or before index {@code i1}. */
+    private static long lastBits(int w, int i1) {
+        return w == i1 >>> 6 ? -1L >>> (63 - (i1 & 63)) : -1L;
     }
 
     /**
@@ -352,9 +370,11 @@ public final class PageTable {
         if (level == leafLevel) {
             long[] entries = t.entries;
             long base = t.address;
-            for (int i = i0; i <= i1; i++) {
+            int remaining = i0 == 0 && !t.countStale ? t.nrEntries : Integer.MAX_VALUE;
+            for (int i = i0; i <= i1 && remaining > 0; i++) {
                 long e = entries[i];
                 if (e != 0) {
+                    remaining--;
                     long n = updater.update(base + ((long) i << Arch.PAGE_SHIFT), e);
                     entries[i] = n;
                     if (n == 0) {
@@ -365,11 +385,16 @@ public final class PageTable {
             return;
         }
         Ptdesc[] children = t.children;
+        long[] present = t.present;
         long size = geo.entrySize(level);
-        for (int i = i0; i <= i1; i++) {
-            Ptdesc c = children[i];
-            if (c != null && (c.countStale || c.nrEntries != 0)) {
-                updateIn(c, Math.max(start, c.address), Math.min(end, c.address + size), updater);
+        for (int w = i0 >>> 6, last = i1 >>> 6; w <= last; w++) {
+            long bits = present[w] & firstBits(w, i0) & lastBits(w, i1);
+            while (bits != 0) {
+                Ptdesc c = children[(w << 6) + Long.numberOfTrailingZeros(bits)];
+                bits &= bits - 1;
+                if (c.countStale || c.nrEntries != 0) {
+                    updateIn(c, Math.max(start, c.address), Math.min(end, c.address + size), updater);
+                }
             }
         }
     }
@@ -466,9 +491,7 @@ public final class PageTable {
     /** {@code pmd_clear} + {@code pte_free_tlb} (and the upper-level equivalents). */
     private void unlink(Ptdesc parent, int i) {
         Ptdesc child = parent.children[i];
-        parent.children[i] = null;
-        parent.entries[i] = 0;
-        parent.nrEntries--;
+        parent.unlink(i);
         account(child, -1);
         if (child == cachedLeaf) {
             cachedLeaf = null;

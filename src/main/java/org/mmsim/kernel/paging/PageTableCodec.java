@@ -87,18 +87,22 @@ final class PageTableCodec {
             t.entries[i] = e;
             previous = i;
         }
-        t.nrEntries = n;
         if (!leaf) {
             for (int i = 0; i < geo.ptrsPerTable; i++) {
                 if (t.entries[i] != 0) {
                     Ptdesc child = readTable(in, geo, level + 1, address + i * geo.entrySize(level));
-                    if (t.entries[i] != PageTable.tableEntry(child.pfn)) {
+                    long e = t.entries[i];
+                    if (e != PageTable.tableEntry(child.pfn)) {
                         throw new IOException("corrupt page-table snapshot: entry " + i
                                 + " does not point at pfn " + child.pfn);
                     }
-                    t.children[i] = child;
+                    t.entries[i] = 0;
+                    t.link(i, child, e);
                 }
             }
+        }
+        if (leaf) {
+            t.nrEntries = n;
         }
         return t;
     }

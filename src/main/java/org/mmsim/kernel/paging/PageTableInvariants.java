@@ -76,6 +76,10 @@ final class PageTableInvariants {
         for (int i = 0; i < t.entries.length; i++) {
             Ptdesc child = t.children[i];
             long e = t.entries[i];
+            boolean bit = (t.present[i >>> 6] & (1L << i)) != 0;
+            if (bit != (child != null)) {
+                fail(where + " present bit " + i + " is " + bit);
+            }
             if (child == null) {
                 if (e != 0) {
                     fail(where + " entry " + i + " = 0x" + Long.toHexString(e) + " has no table");

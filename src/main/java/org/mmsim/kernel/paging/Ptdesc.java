@@ -7,6 +7,7 @@ package org.mmsim.kernel.paging;
  * <p>{@code entries} holds the values the MMU reads; for an intermediate table each non-none
  * entry is {@code _PAGE_TABLE | child.pfn << 12} and {@code children} holds the child at the same
  * index, so a walk follows references and never hashes. A leaf (pte) table has no children.
+ * {@code present} has one bit per child, so range walks jump over holes 64 entries at a time.
  * {@code nrEntries} counts non-none entries; it is stale after a leaf array was handed out by
  * {@link PageTable#pteTable}, and {@link #nrEntries()} then recounts.
  */
@@ -17,6 +18,8 @@ final class Ptdesc {
     final long address;
     final long[] entries;
     final Ptdesc[] children;
+    /** Bit i set when {@code children[i]} is non-null; null for a leaf. */
+    final long[] present;
     int nrEntries;
     boolean countStale;
 
@@ -26,6 +29,21 @@ final class Ptdesc {
         this.address = address;
         this.entries = new long[ptrs];
         this.children = leaf ? null : new Ptdesc[ptrs];
+        this.present = leaf ? null : new long[ptrs >>> 6];
+    }
+
+    void link(int i, Ptdesc child, long entry) {
+        children[i] = child;
+        entries[i] = entry;
+        present[i >>> 6] |= 1L << i;
+        nrEntries++;
+    }
+
+    void unlink(int i) {
+        children[i] = null;
+        entries[i] = 0;
+        present[i >>> 6] &= ~(1L << i);
+        nrEntries--;
     }
 
     /** The number of non-none entries, recounted when callers wrote into the array directly. */

@@ -62,6 +62,7 @@ class PageTableRandomTest {
                 for (int q = 0; q < 4; q++) {
                     long va = randomVa();
                     assertThat(pt.get(va)).isEqualTo(model.getOrDefault(va, 0L));
+                    checkWalk(va);
                 }
                 if (!model.isEmpty()) {
                     Long va = model.floorKey(randomVa());
@@ -76,6 +77,19 @@ class PageTableRandomTest {
         pt.updateRange(0, geo.top, (va, e) -> 0);
         pt.destroy();
         assertThat(allocator.live()).isEmpty();
+    }
+
+    /** The MMU walk reads the same PTE, and each entry points at the next level's table. */
+    private void checkWalk(long va) {
+        PageTable.Walk walk = pt.walk(va);
+        assertThat(walk.complete() ? walk.pte() : 0L).isEqualTo(model.getOrDefault(va, 0L));
+        List<PageTable.Level> levels = walk.levels();
+        assertThat(levels.get(0).tablePfn()).isEqualTo(pt.pgdPfn());
+        for (int l = 0; l + 1 < levels.size(); l++) {
+            assertThat(Pte.pfn(levels.get(l).entry())).isEqualTo(levels.get(l + 1).tablePfn());
+            assertThat(levels.get(l).index()).isEqualTo(geo.index(va, l));
+        }
+        assertThat(walk.complete()).isEqualTo(levels.size() == geo.nrLevels);
     }
 
     /** Addresses near table boundaries at every level, so tables are shared and split often. */
