@@ -9,12 +9,14 @@
  *
  * Each scenario runs in a fresh process (the heap must start empty).
  */
+#define _GNU_SOURCE
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static char out[1 << 16];
@@ -88,6 +90,27 @@ int main(int argc, char **argv)
         f(x);
         info();
         (void) a;
+    } else if (!strcmp(s, "threshold128")) {
+        m(1);
+        m(8000);              /* the top can no longer hold 128 KiB */
+        void *big = m(128 * 1024);
+        f(big);
+        m(128 * 1024);        /* below the new threshold: brk grows */
+        info();
+    } else if (!strcmp(s, "brkblocked")) {
+        /* A mapping 1 MiB above the break makes the kernel refuse brk (newbrk + PAGE_SIZE must stay
+           below it): sysmalloc falls back to mmap'ing the heap's extension. Once it is gone, sbrk
+           works again, the old top is fenced off and freed, and that free's systrim trims the new
+           top before the request is carved from it: malloc returns NULL. */
+        opt(M_MMAP_MAX, 0, "M_MMAP_MAX");
+        m(1);
+        char *end = sbrk(0);
+        void *blk = mmap(end + 0x100000, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        m(1500 * 1024);
+        munmap(blk, 4096);
+        m(3 * 1024 * 1024);
+        m(3 * 1024 * 1024);
+        info();
     } else if (!strcmp(s, "fastbins")) {
         void *p[10];
         for (int i = 0; i < 10; i++) p[i] = m(40);

@@ -1002,14 +1002,22 @@ public final class Malloc {
         return p;
     }
 
-    /** {@code sysmalloc_mmap_fallback}: when sbrk fails, mmap at least 1 MiB as non-contiguous heap. */
+    /**
+     * {@code sysmalloc_mmap_fallback} as glibc 2.35–2.36 call it when sbrk fails: with
+     * {@code minsize = pagesize} and {@code pagesize = MMAP_AS_MORECORE_SIZE} — the two arguments
+     * swapped at the call site — so a contiguous heap's fallback (request plus the old top, which
+     * cannot be merged) is rounded up to whole MiB, and a non-contiguous one is at least a page.
+     * Checked on Debian glibc 2.36: a 0x198000-byte need made a 2 MiB mapping.
+     */
     private long sysmallocMmapFallback(long[] s, long nb, long oldSize, Call call) {
+        long minsize = pagesize;
+        long alignment = MallocSizes.MMAP_AS_MORECORE_SIZE;
         long size = s[0];
         if (contiguous) {
-            size = sizes.targetLong(alignUp(size + oldSize, pagesize));
+            size = sizes.targetLong(alignUp(size + oldSize, alignment));
         }
-        if (Long.compareUnsigned(sizes.targetSizeT(size), MallocSizes.MMAP_AS_MORECORE_SIZE) < 0) {
-            size = MallocSizes.MMAP_AS_MORECORE_SIZE;
+        if (Long.compareUnsigned(sizes.targetSizeT(size), minsize) < 0) {
+            size = minsize;
         }
         if (Long.compareUnsigned(sizes.targetSizeT(size), nb) <= 0) {
             return MAP_FAILED;
