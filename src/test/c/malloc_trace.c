@@ -46,6 +46,30 @@ static void *m(size_t n)
     return p;
 }
 
+static void *show(const char *what, size_t n, char *p)
+{
+    char *brk = sbrk(0);
+    if (p == NULL)
+        say("%s(%zu) = NULL brk+%#lx\n", what, n, (long) (brk - base));
+    else if (p >= base && p < brk)
+        say("%s(%zu) = heap+%#lx size=%#zx brk+%#lx\n", what, n, (long) (p - base),
+            ((size_t *) p)[-1], (long) (brk - base));
+    else
+        say("%s(%zu) = mmap+%#lx size=%#zx brk+%#lx\n", what, n, (long) ((uintptr_t) p & 4095),
+            ((size_t *) p)[-1], (long) (brk - base));
+    return p;
+}
+
+static void *r(void *p, size_t n)
+{
+    return show("realloc", n, realloc(p, n));
+}
+
+static void *c(size_t n)
+{
+    return show("calloc", n, calloc(1, n));
+}
+
 static void f(void *p)
 {
     free(p);
@@ -111,6 +135,17 @@ int main(int argc, char **argv)
         m(3 * 1024 * 1024);
         m(3 * 1024 * 1024);
         info();
+    } else if (!strcmp(s, "realloc")) {
+        void *a = m(100);
+        a = r(a, 1000);       /* grows into the top in place */
+        a = r(a, 200);        /* shrinks in place, the rest freed */
+        void *b = m(50);
+        a = r(a, 3000);       /* blocked by b: moves, the old chunk is freed */
+        f(b);
+        c(50);                /* calloc skips the tcache */
+        info();
+        /* Not here: realloc of an mmapped chunk, which glibc does with mremap (mmsim does not
+           model mremap; it moves the chunk, or keeps it when it still fits). */
     } else if (!strcmp(s, "fastbins")) {
         void *p[10];
         for (int i = 0; i < 10; i++) p[i] = m(40);

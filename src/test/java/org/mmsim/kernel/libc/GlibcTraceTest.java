@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   gcc -O0 -o /tmp/malloc_trace src/test/c/malloc_trace.c
- *   for s in basic threshold threshold128 brkblocked fastbins smallbins coalesce trim mallopt mmapmax0 threshold0 largebins remainder; do
+ *   for s in basic threshold threshold128 brkblocked realloc fastbins smallbins coalesce trim mallopt mmapmax0 threshold0 largebins remainder; do
  *     /tmp/malloc_trace $s; done
  * </pre>
  *
@@ -42,6 +42,26 @@ class GlibcTraceTest {
                         hex(sizeField(r)), hex(sys.brkGrowth())));
             } else {
                 out.append(String.format("malloc(%d) = mmap+%s size=%s brk+%s%n", n, hex(p & 4095),
+                        hex(sizeField(r)), hex(sys.brkGrowth())));
+            }
+            return p;
+        }
+
+        long r(long p, long n) {
+            return show("realloc", n, malloc.realloc(p, n, sys));
+        }
+
+        long c(long n) {
+            return show("calloc", n, malloc.calloc(1, n, sys));
+        }
+
+        private long show(String what, long n, MallocResult r) {
+            malloc.checkInvariants();
+            long p = r.address();
+            if (p == 0) {
+                out.append(String.format("%s(%d) = NULL brk+%s%n", what, n, hex(sys.brkGrowth())));
+            } else {
+                out.append(String.format("%s(%d) = heap+%s size=%s brk+%s%n", what, n, hex(p - sys.startBrk),
                         hex(sizeField(r)), hex(sys.brkGrowth())));
             }
             return p;
@@ -121,6 +141,31 @@ class GlibcTraceTest {
                 malloc(3145728) = NULL brk+0x42000
                 malloc(3145728) = heap+0x21010 size=0x300011 brk+0x363000
                 mallinfo2 arena=5648384 ordblks=3 smblks=0 hblks=0 hblkhd=0 uordblks=4682512 fordblks=965872 keepcost=270320
+                """, t.out.toString());
+    }
+
+    /** realloc grows into the top, shrinks in place freeing the rest, moves when blocked; calloc skips the tcache. */
+    @Test
+    void reallocAndCalloc() {
+        Tracer t = new Tracer("realloc");
+        long a = t.m(100);
+        a = t.r(a, 1000);
+        a = t.r(a, 200);
+        long b = t.m(50);
+        t.r(a, 3000);
+        t.f(b);
+        t.c(50);
+        t.info();
+        assertEquals("""
+                scenario realloc
+                malloc(100) = heap+0x2a0 size=0x71 brk+0x21000
+                realloc(1000) = heap+0x2a0 size=0x3f1 brk+0x21000
+                realloc(200) = heap+0x2a0 size=0xd1 brk+0x21000
+                malloc(50) = heap+0x690 size=0x41 brk+0x21000
+                realloc(3000) = heap+0x6d0 size=0xbc1 brk+0x21000
+                free -> brk+0x21000
+                calloc(50) = heap+0x1290 size=0x41 brk+0x21000
+                mallinfo2 arena=135168 ordblks=1 smblks=0 hblks=0 hblkhd=0 uordblks=4800 fordblks=130368 keepcost=130368
                 """, t.out.toString());
     }
 
