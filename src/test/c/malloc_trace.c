@@ -9,12 +9,14 @@
  *
  * Each scenario runs in a fresh process (the heap must start empty).
  */
+#define _GNU_SOURCE
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static char out[1 << 16];
@@ -42,6 +44,30 @@ static void *m(size_t n)
         say("malloc(%zu) = mmap+%#lx size=%#zx brk+%#lx\n", n, (long) ((uintptr_t) p & 4095),
             ((size_t *) p)[-1], (long) (brk - base));
     return p;
+}
+
+static void *show(const char *what, size_t n, char *p)
+{
+    char *brk = sbrk(0);
+    if (p == NULL)
+        say("%s(%zu) = NULL brk+%#lx\n", what, n, (long) (brk - base));
+    else if (p >= base && p < brk)
+        say("%s(%zu) = heap+%#lx size=%#zx brk+%#lx\n", what, n, (long) (p - base),
+            ((size_t *) p)[-1], (long) (brk - base));
+    else
+        say("%s(%zu) = mmap+%#lx size=%#zx brk+%#lx\n", what, n, (long) ((uintptr_t) p & 4095),
+            ((size_t *) p)[-1], (long) (brk - base));
+    return p;
+}
+
+static void *r(void *p, size_t n)
+{
+    return show("realloc", n, realloc(p, n));
+}
+
+static void *c(size_t n)
+{
+    return show("calloc", n, calloc(1, n));
 }
 
 static void f(void *p)
@@ -88,6 +114,38 @@ int main(int argc, char **argv)
         f(x);
         info();
         (void) a;
+    } else if (!strcmp(s, "threshold128")) {
+        m(1);
+        m(8000);              /* the top can no longer hold 128 KiB */
+        void *big = m(128 * 1024);
+        f(big);
+        m(128 * 1024);        /* below the new threshold: brk grows */
+        info();
+    } else if (!strcmp(s, "brkblocked")) {
+        /* A mapping 1 MiB above the break makes the kernel refuse brk (newbrk + PAGE_SIZE must stay
+           below it): sysmalloc falls back to mmap'ing the heap's extension. Once it is gone, sbrk
+           works again, the old top is fenced off and freed, and that free's systrim trims the new
+           top before the request is carved from it: malloc returns NULL. */
+        opt(M_MMAP_MAX, 0, "M_MMAP_MAX");
+        m(1);
+        char *end = sbrk(0);
+        void *blk = mmap(end + 0x100000, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        m(1500 * 1024);
+        munmap(blk, 4096);
+        m(3 * 1024 * 1024);
+        m(3 * 1024 * 1024);
+        info();
+    } else if (!strcmp(s, "realloc")) {
+        void *a = m(100);
+        a = r(a, 1000);       /* grows into the top in place */
+        a = r(a, 200);        /* shrinks in place, the rest freed */
+        void *b = m(50);
+        a = r(a, 3000);       /* blocked by b: moves, the old chunk is freed */
+        f(b);
+        c(50);                /* calloc skips the tcache */
+        info();
+        /* Not here: realloc of an mmapped chunk, which glibc does with mremap (mmsim does not
+           model mremap; it moves the chunk, or keeps it when it still fits). */
     } else if (!strcmp(s, "fastbins")) {
         void *p[10];
         for (int i = 0; i < 10; i++) p[i] = m(40);

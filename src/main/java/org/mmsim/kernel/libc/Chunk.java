@@ -19,7 +19,10 @@ final class Chunk {
     static final long SIZE_BITS = PREV_INUSE | IS_MMAPPED | NON_MAIN_ARENA;
 
     final long address;
-    /** {@code mchunk_prev_size}: the previous chunk's size when it is free; for an mmapped chunk, its offset in the mapping. */
+    /**
+     * {@code mchunk_prev_size}: the previous chunk's size when it is free; for an mmapped chunk,
+     * its offset in the mapping.
+     */
     long prevSize;
     /** {@code mchunk_size}: {@code chunksize_nomask}, the size with the flag bits. */
     long size;

@@ -9,7 +9,8 @@ import java.util.List;
  * @param chunkAddress its chunk
  * @param chunkSize its chunk size without flag bits
  * @param path where the chunk went
- * @param mergedChunkAddress after coalescing with free neighbours (or the top): the resulting chunk; else {@code chunkAddress}
+ * @param mergedChunkAddress after coalescing with free neighbours (or the top): the resulting
+ *     chunk; else {@code chunkAddress}
  * @param mergedChunkSize its size
  * @param consolidated {@code malloc_consolidate} ran (a free of at least 64 KiB with fast chunks around)
  * @param trimmedBytes bytes {@code systrim} gave back with a negative sbrk

@@ -80,7 +80,10 @@ public final class Malloc {
     // main_arena (struct malloc_state)
     final Chunk[] fastbinsY;
     Chunk top;
-    /** {@code last_remainder}, as the address it holds (a stale pointer compares equal to a new chunk there, as in C). */
+    /**
+     * {@code last_remainder}, as the address it holds: a stale pointer compares equal to a new
+     * chunk at that address, as in C.
+     */
     long lastRemainder;
     /** {@code bins}, as headers {@code bin_at(1..127)}; index 0 unused. */
     final Chunk[] bins;
@@ -335,7 +338,10 @@ public final class Malloc {
         }
     }
 
-    /** {@code mallopt} by the {@code <malloc.h>} name ({@code "M_MMAP_THRESHOLD"}); the value must fit a C {@code int}. */
+    /**
+     * {@code mallopt} by the {@code <malloc.h>} name ({@code "M_MMAP_THRESHOLD"}); the value must
+     * fit a C {@code int}.
+     */
     public int mallopt(String name, long value) {
         int param = switch (name) {
             case "M_MXFAST" -> M_MXFAST;
@@ -387,9 +393,11 @@ public final class Malloc {
         } else {
             ChunkState state = stateOf(c);
             what = switch (state) {
-                case TCACHE -> "it is already free, in the tcache (glibc: \"free(): double free detected in tcache 2\")";
+                case TCACHE -> "it is already free, in the tcache"
+                        + " (glibc: \"free(): double free detected in tcache 2\")";
                 case FASTBIN -> c == fastbinsY[sizes.fastbinIndex(c.chunksize())]
-                        ? "it is already free, at the head of its fast bin (glibc: \"double free or corruption (fasttop)\")"
+                        ? "it is already free, at the head of its fast bin"
+                                + " (glibc: \"double free or corruption (fasttop)\")"
                         : "it is already free, in a fast bin (glibc would not notice and corrupt the bin)";
                 case TOP -> "it is already free, part of the top chunk (glibc: \"double free or corruption (top)\")";
                 default -> "it is already free (glibc: \"double free or corruption (!prev)\")";
@@ -664,7 +672,10 @@ public final class Malloc {
 
     // ------------------------------------------------------------------ (4) _int_free, malloc_consolidate
 
-    /** {@code _int_free}: tcache, fast bin, or coalesce into the unsorted bin or the top; big frees consolidate and trim. */
+    /**
+     * {@code _int_free}: tcache, fast bin, or coalesce into the unsorted bin or the top; frees of
+     * at least 64 KiB consolidate and trim.
+     */
     private FreePath intFree(Chunk p, Call call) {
         long size = p.chunksize();
         int tcIdx = sizes.csize2tidx(size);
@@ -846,7 +857,10 @@ public final class Malloc {
 
     // ------------------------------------------------------------------ (5) sysmalloc, systrim, munmap_chunk
 
-    /** {@code sysmalloc}: mmap the chunk when {@code nb >= mmap_threshold}, else grow the heap with sbrk and split the top. */
+    /**
+     * {@code sysmalloc}: mmap the chunk when {@code nb >= mmap_threshold}, else grow the heap with
+     * sbrk and split the top.
+     */
     private Chunk sysmalloc(long nb, Call call) {
         if (Long.compareUnsigned(nb, mmapThreshold) >= 0 && nMmaps < nMmapsMax) {
             Chunk p = sysmallocMmap(nb, call);
@@ -968,7 +982,10 @@ public final class Malloc {
         }
     }
 
-    /** {@code sysmalloc_mmap}: a chunk of its own mapping, {@code ALIGN_UP(nb + SIZE_SZ, pagesize)} (plus the alignment slack on i386). */
+    /**
+     * {@code sysmalloc_mmap}: a chunk of its own mapping, {@code ALIGN_UP(nb + SIZE_SZ, pagesize)}
+     * (plus the alignment slack on i386, where the chunk starts 8 bytes in).
+     */
     private Chunk sysmallocMmap(long nb, Call call) {
         long size;
         if (MallocSizes.MALLOC_ALIGNMENT == sizes.chunkHdrSz) {
@@ -1002,14 +1019,22 @@ public final class Malloc {
         return p;
     }
 
-    /** {@code sysmalloc_mmap_fallback}: when sbrk fails, mmap at least 1 MiB as non-contiguous heap. */
+    /**
+     * {@code sysmalloc_mmap_fallback} as glibc 2.35–2.36 call it when sbrk fails: with
+     * {@code minsize = pagesize} and {@code pagesize = MMAP_AS_MORECORE_SIZE} — the two arguments
+     * swapped at the call site — so a contiguous heap's fallback (request plus the old top, which
+     * cannot be merged) is rounded up to whole MiB, and a non-contiguous one is at least a page.
+     * Checked on Debian glibc 2.36: a 0x198000-byte need made a 2 MiB mapping.
+     */
     private long sysmallocMmapFallback(long[] s, long nb, long oldSize, Call call) {
+        long minsize = pagesize;
+        long alignment = MallocSizes.MMAP_AS_MORECORE_SIZE;
         long size = s[0];
         if (contiguous) {
-            size = sizes.targetLong(alignUp(size + oldSize, pagesize));
+            size = sizes.targetLong(alignUp(size + oldSize, alignment));
         }
-        if (Long.compareUnsigned(sizes.targetSizeT(size), MallocSizes.MMAP_AS_MORECORE_SIZE) < 0) {
-            size = MallocSizes.MMAP_AS_MORECORE_SIZE;
+        if (Long.compareUnsigned(sizes.targetSizeT(size), minsize) < 0) {
+            size = minsize;
         }
         if (Long.compareUnsigned(sizes.targetSizeT(size), nb) <= 0) {
             return MAP_FAILED;

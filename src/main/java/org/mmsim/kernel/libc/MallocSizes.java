@@ -25,7 +25,10 @@ public final class MallocSizes {
     public static final int TCACHE_FILL_COUNT = 7;
     /** {@code FASTBIN_CONSOLIDATION_THRESHOLD}: a free of at least 64 KiB consolidates and may trim. */
     public static final long FASTBIN_CONSOLIDATION_THRESHOLD = 65536;
-    /** {@code MMAP_AS_MORECORE_SIZE}: the least mmap when sbrk is refused. */
+    /**
+     * {@code MMAP_AS_MORECORE_SIZE}: the unit of the heap's mmap'd extension when sbrk is refused
+     * (see {@code Malloc.sysmallocMmapFallback}).
+     */
     public static final long MMAP_AS_MORECORE_SIZE = 1024 * 1024;
     /** {@code DEFAULT_MMAP_THRESHOLD_MIN}. */
     public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;

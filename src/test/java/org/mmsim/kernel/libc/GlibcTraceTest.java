@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   gcc -O0 -o /tmp/malloc_trace src/test/c/malloc_trace.c
- *   for s in basic threshold fastbins smallbins coalesce trim mallopt mmapmax0 threshold0 largebins remainder; do
+ *   for s in basic threshold threshold128 brkblocked realloc fastbins smallbins coalesce trim mallopt mmapmax0 threshold0 largebins remainder; do
  *     /tmp/malloc_trace $s; done
  * </pre>
  *
@@ -47,6 +47,26 @@ class GlibcTraceTest {
             return p;
         }
 
+        long r(long p, long n) {
+            return show("realloc", n, malloc.realloc(p, n, sys));
+        }
+
+        long c(long n) {
+            return show("calloc", n, malloc.calloc(1, n, sys));
+        }
+
+        private long show(String what, long n, MallocResult r) {
+            malloc.checkInvariants();
+            long p = r.address();
+            if (p == 0) {
+                out.append(String.format("%s(%d) = NULL brk+%s%n", what, n, hex(sys.brkGrowth())));
+            } else {
+                out.append(String.format("%s(%d) = heap+%s size=%s brk+%s%n", what, n, hex(p - sys.startBrk),
+                        hex(sizeField(r)), hex(sys.brkGrowth())));
+            }
+            return p;
+        }
+
         void f(long p) {
             malloc.free(p, sys);
             malloc.checkInvariants();
@@ -74,6 +94,79 @@ class GlibcTraceTest {
         private static String hex(long v) {
             return v == 0 ? "0" : "0x" + Long.toHexString(v);
         }
+    }
+
+    /** malloc(128 KiB) is mmapped when the top cannot hold it; its free makes the threshold 135168, and the same request grows brk. */
+    @Test
+    void mmappedThenHeapAfterThresholdRise() {
+        Tracer t = new Tracer("threshold128");
+        t.m(1);
+        t.m(8000);
+        long big = t.m(128 * 1024);
+        t.f(big);
+        t.m(128 * 1024);
+        t.info();
+        assertEquals("""
+                scenario threshold128
+                malloc(1) = heap+0x2a0 size=0x21 brk+0x21000
+                malloc(8000) = heap+0x2c0 size=0x1f51 brk+0x21000
+                malloc(131072) = mmap+0x10 size=0x21002 brk+0x21000
+                free -> brk+0x21000
+                malloc(131072) = heap+0x2210 size=0x20011 brk+0x43000
+                mallinfo2 arena=274432 ordblks=1 smblks=0 hblks=0 hblkhd=0 uordblks=139792 fordblks=134640 keepcost=134640
+                """, t.out.toString());
+    }
+
+    /**
+     * brk refused (a mapping 1 MiB above the break): the heap goes on in an mmap'd extension. When
+     * brk works again, the old top is fenced off and freed, and that free's systrim trims the new
+     * top before the request is carved: glibc returns NULL, and the next identical request succeeds.
+     */
+    @Test
+    void refusedBrkThenResumedBrk() {
+        Tracer t = new Tracer("brkblocked");
+        t.opt(Malloc.M_MMAP_MAX, 0, "M_MMAP_MAX");
+        t.m(1);
+        t.sys.brkLimit = t.sys.brk + 0x100000 - 4096; // the kernel wants newbrk + PAGE_SIZE below the mapping
+        t.m(1500 * 1024);
+        t.sys.brkLimit = Long.MAX_VALUE;
+        t.m(3 * 1024 * 1024);
+        t.m(3 * 1024 * 1024);
+        t.info();
+        assertEquals("""
+                scenario brkblocked
+                mallopt(M_MMAP_MAX, 0) = 1
+                malloc(1) = heap+0x2a0 size=0x21 brk+0x21000
+                malloc(1536000) = mmap+0x10 size=0x177011 brk+0x21000
+                malloc(3145728) = NULL brk+0x42000
+                malloc(3145728) = heap+0x21010 size=0x300011 brk+0x363000
+                mallinfo2 arena=5648384 ordblks=3 smblks=0 hblks=0 hblkhd=0 uordblks=4682512 fordblks=965872 keepcost=270320
+                """, t.out.toString());
+    }
+
+    /** realloc grows into the top, shrinks in place freeing the rest, moves when blocked; calloc skips the tcache. */
+    @Test
+    void reallocAndCalloc() {
+        Tracer t = new Tracer("realloc");
+        long a = t.m(100);
+        a = t.r(a, 1000);
+        a = t.r(a, 200);
+        long b = t.m(50);
+        t.r(a, 3000);
+        t.f(b);
+        t.c(50);
+        t.info();
+        assertEquals("""
+                scenario realloc
+                malloc(100) = heap+0x2a0 size=0x71 brk+0x21000
+                realloc(1000) = heap+0x2a0 size=0x3f1 brk+0x21000
+                realloc(200) = heap+0x2a0 size=0xd1 brk+0x21000
+                malloc(50) = heap+0x690 size=0x41 brk+0x21000
+                realloc(3000) = heap+0x6d0 size=0xbc1 brk+0x21000
+                free -> brk+0x21000
+                calloc(50) = heap+0x1290 size=0x41 brk+0x21000
+                mallinfo2 arena=135168 ordblks=1 smblks=0 hblks=0 hblkhd=0 uordblks=4800 fordblks=130368 keepcost=130368
+                """, t.out.toString());
     }
 
     /** first malloc makes the tcache_perthread_struct and grows brk by 0x21000; tcache reuse; request2size. */
