@@ -3,7 +3,20 @@ package org.mmsim.api;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import org.mmsim.kernel.journal.AllocPages;
+import org.mmsim.kernel.journal.Brk;
+import org.mmsim.kernel.journal.CreateProcess;
+import org.mmsim.kernel.journal.Exit;
+import org.mmsim.kernel.journal.Free;
 import org.mmsim.kernel.journal.FreePages;
+import org.mmsim.kernel.journal.Malloc;
+import org.mmsim.kernel.journal.Mallopt;
+import org.mmsim.kernel.journal.Mbind;
+import org.mmsim.kernel.journal.Mmap;
+import org.mmsim.kernel.journal.Mprotect;
+import org.mmsim.kernel.journal.Munmap;
+import org.mmsim.kernel.journal.Sbrk;
+import org.mmsim.kernel.journal.SetMempolicy;
+import org.mmsim.kernel.journal.Touch;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
 import org.springframework.stereotype.Component;
@@ -77,6 +90,168 @@ class OperationRequests {
         return new FreePages(pfn, order);
     }
 
+    // ------------------------------------------------------------------ processes
+
+    @Schema(description = "The program a process runs: segment sizes in bytes or with a unit.")
+    record ImageRequest(
+            @Schema(description = "Text (code and read-only data).", example = "64KiB", defaultValue = "64KiB") String text,
+            @Schema(description = "Initialised data.", example = "8KiB", defaultValue = "8KiB") String data,
+            @Schema(description = "Zero-initialised data.", example = "16KiB", defaultValue = "16KiB") String bss) {
+    }
+
+    @Schema(description = "A new process running a program, a child of init (fork + execve).")
+    record CreateProcessRequest(
+            @Schema(description = "The process name (comm), 1..15 characters.", example = "app") String name,
+            @Schema(description = "The CPU it runs on; its node is the local node.", example = "0") Integer cpu,
+            @Schema(description = "Segment sizes; absent: 64KiB text, 8KiB data, 16KiB bss.") ImageRequest image,
+            @Schema(description = "Its task memory policy (set_mempolicy); absent: the default (local).")
+            PolicyRequest mempolicy) {
+    }
+
+    @Schema(description = "exit(2): the process ends; init reaps it.")
+    record ExitRequest(@Schema(description = "Exit status 0..255.", example = "0") Integer code) {
+    }
+
+    @Schema(description = "glibc malloc(size).")
+    record MallocRequest(@Schema(description = "Bytes (or with a unit).", example = "200000") String size) {
+    }
+
+    @Schema(description = "glibc free(ptr).")
+    record FreeRequest(@Schema(description = "A pointer malloc returned.", example = "\"0x5555555592a0\"") String address) {
+    }
+
+    @Schema(description = "glibc mallopt(param, value).")
+    record MalloptRequest(
+            @Schema(description = "M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX, M_MXFAST, …",
+                    example = "M_MMAP_THRESHOLD") String param,
+            @Schema(description = "The value.", example = "65536") Long value) {
+    }
+
+    @Schema(description = "mmap(2) of anonymous memory.")
+    record MmapRequest(
+            @Schema(description = "Hint, or the address with MAP_FIXED; absent: the kernel chooses.",
+                    example = "\"0x7ffff7ff0000\"") String address,
+            @Schema(description = "Bytes (or with a unit), rounded up to pages.", example = "64KiB") String length,
+            @Schema(description = "\"rw-\" letters or PROT_READ|PROT_WRITE|PROT_EXEC|PROT_NONE.", example = "rw-")
+            String prot,
+            @Schema(description = "MAP_PRIVATE or MAP_SHARED, with MAP_ANONYMOUS; MAP_FIXED, MAP_FIXED_NOREPLACE, "
+                    + "MAP_POPULATE, MAP_NORESERVE, MAP_GROWSDOWN.",
+                    example = "[\"MAP_PRIVATE\", \"MAP_ANONYMOUS\"]") List<String> flags) {
+    }
+
+    @Schema(description = "munmap(2).")
+    record MunmapRequest(
+            @Schema(example = "\"0x7ffff7ff0000\"") String address,
+            @Schema(example = "4KiB") String length) {
+    }
+
+    @Schema(description = "mprotect(2).")
+    record MprotectRequest(
+            @Schema(example = "\"0x7ffff7ff0000\"") String address,
+            @Schema(example = "4KiB") String length,
+            @Schema(example = "r--") String prot) {
+    }
+
+    @Schema(description = "brk(2), the kernel call: the new program break.")
+    record BrkRequest(@Schema(example = "\"0x55555558b000\"") String address) {
+    }
+
+    @Schema(description = "glibc sbrk(increment).")
+    record SbrkRequest(@Schema(description = "Bytes, may be negative.", example = "4096") Long increment) {
+    }
+
+    @Schema(description = "set_mempolicy(2).")
+    record MempolicyRequest(
+            @Schema(example = "MPOL_INTERLEAVE") String mode,
+            @Schema(example = "[0, 1]") List<Integer> nodes,
+            @Schema(description = "Weighted-interleave weights by node id.") List<Integer> weights) {
+    }
+
+    @Schema(description = "mbind(2): a policy for the VMAs of a range.")
+    record MbindRequest(
+            @Schema(example = "\"0x7ffff7ff0000\"") String address,
+            @Schema(example = "64KiB") String length,
+            @Schema(example = "MPOL_BIND") String mode,
+            @Schema(example = "[1]") List<Integer> nodes,
+            List<Integer> weights) {
+    }
+
+    @Schema(description = "An access by the process to a range: the MMU walk and its page faults.")
+    record TouchRequest(
+            @Schema(example = "\"0x7ffff7ff0000\"") String address,
+            @Schema(description = "Bytes (or with a unit), default 1; up to 64GiB.", example = "16KiB") String length,
+            @Schema(description = "read, write or exec.", example = "write", defaultValue = "read") String access) {
+    }
+
+    Operation createProcess(CreateProcessRequest r, String prefix) {
+        ImageRequest img = r.image();
+        long text = img == null || img.text() == null ? 64 << 10 : Sizes.bytes(prefix + "image.text", img.text());
+        long data = img == null || img.data() == null ? 8 << 10 : Sizes.bytes(prefix + "image.data", img.data());
+        long bss = img == null || img.bss() == null ? 16 << 10 : Sizes.bytes(prefix + "image.bss", img.bss());
+        AllocPages.Policy policy = r.mempolicy() == null ? null
+                : new AllocPages.Policy(required(r.mempolicy().mode(), prefix + "mempolicy.mode"),
+                        r.mempolicy().nodes(), r.mempolicy().weights());
+        return new CreateProcess(required(r.name(), prefix + "name"), r.cpu() == null ? 0 : r.cpu(), text, data, bss,
+                policy);
+    }
+
+    Operation exit(int pid, ExitRequest r) {
+        return new Exit(pid, r == null || r.code() == null ? 0 : r.code());
+    }
+
+    Operation malloc(int pid, MallocRequest r, String prefix) {
+        return new Malloc(pid, Sizes.bytes(prefix + "size", r.size()));
+    }
+
+    Operation free(int pid, FreeRequest r, String prefix) {
+        return new Free(pid, Sizes.address(prefix + "address", r.address()));
+    }
+
+    Operation mallopt(int pid, MalloptRequest r, String prefix) {
+        return new Mallopt(pid, required(r.param(), prefix + "param"), required(r.value(), prefix + "value"));
+    }
+
+    Operation mmap(int pid, MmapRequest r, String prefix) {
+        return new Mmap(pid, Sizes.address(prefix + "address", r.address(), 0), Sizes.bytes(prefix + "length", r.length()),
+                r.prot() == null ? "rw-" : r.prot(),
+                r.flags() == null ? List.of("MAP_PRIVATE", "MAP_ANONYMOUS") : r.flags());
+    }
+
+    Operation munmap(int pid, MunmapRequest r, String prefix) {
+        return new Munmap(pid, Sizes.address(prefix + "address", r.address()), Sizes.bytes(prefix + "length", r.length()));
+    }
+
+    Operation mprotect(int pid, MprotectRequest r, String prefix) {
+        return new Mprotect(pid, Sizes.address(prefix + "address", r.address()),
+                Sizes.bytes(prefix + "length", r.length()), required(r.prot(), prefix + "prot"));
+    }
+
+    Operation brk(int pid, BrkRequest r, String prefix) {
+        return new Brk(pid, Sizes.address(prefix + "address", r.address()));
+    }
+
+    Operation sbrk(int pid, SbrkRequest r, String prefix) {
+        return new Sbrk(pid, required(r.increment(), prefix + "increment"));
+    }
+
+    Operation mempolicy(int pid, MempolicyRequest r, String prefix) {
+        return new SetMempolicy(pid, required(r.mode(), prefix + "mode"), r.nodes(), r.weights());
+    }
+
+    Operation mbind(int pid, MbindRequest r, String prefix) {
+        return new Mbind(pid, Sizes.address(prefix + "address", r.address()), Sizes.bytes(prefix + "length", r.length()),
+                required(r.mode(), prefix + "mode"), r.nodes(), r.weights());
+    }
+
+    Operation touch(int pid, TouchRequest r, String prefix) {
+        long length = r.length() == null ? 1 : Sizes.bytes(prefix + "length", r.length());
+        return new Touch(pid, Sizes.address(prefix + "address", r.address()), length,
+                r.access() == null ? "read" : r.access());
+    }
+
+    private static final String OPS = "alloc_pages, free_pages, create_process, exit, malloc, free, mallopt, mmap, "
+            + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch";
+
     /** One element of an {@code /ops} batch: {@code {"op": "alloc_pages", …fields}}. */
     Operation fromBatch(JsonNode element, int index) {
         String prefix = "[" + index + "].";
@@ -85,22 +260,48 @@ class OperationRequests {
         }
         JsonNode op = object.get("op");
         if (op == null || !op.isString()) {
-            throw new ApiInputException(prefix + "op", "op is required: one of alloc_pages, free_pages");
+            throw new ApiInputException(prefix + "op", "op is required: one of " + OPS);
         }
         ObjectNode fields = object.deepCopy();
         fields.remove("op");
+        JsonNode pidNode = fields.remove("pid");
         try {
             return switch (op.asString()) {
                 case "alloc_pages" -> allocPages(json.treeToValue(fields, AllocPagesRequest.class), prefix);
                 case "free_pages" -> freePages(json.treeToValue(fields, FreePagesRequest.class), prefix);
-                default -> throw new ApiInputException(prefix + "op", "unknown op \"" + op.asString()
-                        + "\"; one of alloc_pages, free_pages");
+                case "create_process" -> createProcess(json.treeToValue(fields, CreateProcessRequest.class), prefix);
+                default -> processOp(op.asString(), pid(pidNode, prefix), fields, prefix);
             };
         } catch (JacksonException e) {
             String field = e.getPath().isEmpty() ? "" : e.getPath().get(0).getPropertyName();
             throw new ApiInputException(prefix + field, "operation " + index + ": field '" + field
                     + "' is unknown or has the wrong type");
         }
+    }
+
+    private Operation processOp(String op, int pid, ObjectNode fields, String prefix) {
+        return switch (op) {
+            case "exit" -> exit(pid, json.treeToValue(fields, ExitRequest.class));
+            case "malloc" -> malloc(pid, json.treeToValue(fields, MallocRequest.class), prefix);
+            case "free" -> free(pid, json.treeToValue(fields, FreeRequest.class), prefix);
+            case "mallopt" -> mallopt(pid, json.treeToValue(fields, MalloptRequest.class), prefix);
+            case "mmap" -> mmap(pid, json.treeToValue(fields, MmapRequest.class), prefix);
+            case "munmap" -> munmap(pid, json.treeToValue(fields, MunmapRequest.class), prefix);
+            case "mprotect" -> mprotect(pid, json.treeToValue(fields, MprotectRequest.class), prefix);
+            case "brk" -> brk(pid, json.treeToValue(fields, BrkRequest.class), prefix);
+            case "sbrk" -> sbrk(pid, json.treeToValue(fields, SbrkRequest.class), prefix);
+            case "set_mempolicy" -> mempolicy(pid, json.treeToValue(fields, MempolicyRequest.class), prefix);
+            case "mbind" -> mbind(pid, json.treeToValue(fields, MbindRequest.class), prefix);
+            case "touch" -> touch(pid, json.treeToValue(fields, TouchRequest.class), prefix);
+            default -> throw new ApiInputException(prefix + "op", "unknown op \"" + op + "\"; one of " + OPS);
+        };
+    }
+
+    private static int pid(JsonNode node, String prefix) {
+        if (node == null || !node.isInt()) {
+            throw new ApiInputException(prefix + "pid", "pid is required: the process the operation runs in");
+        }
+        return node.asInt();
     }
 
     static <T> T required(T value, String field) {

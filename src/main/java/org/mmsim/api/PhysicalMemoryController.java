@@ -43,7 +43,7 @@ class PhysicalMemoryController {
     @Schema(description = "A page frame's struct page.")
     record FrameResponse(
             long pfn,
-            @Schema(description = "Physical address of the frame.", example = "0x1000") String physical,
+            @Schema(description = "Physical address of the frame.", example = "\"0x1000\"") String physical,
             int node, String zone,
             @Schema(description = "free, allocated, reserved or hole.") String state,
             @Schema(description = "Page flags and page type by kernel name (reserved, buddy, head…).")
@@ -62,6 +62,11 @@ class PhysicalMemoryController {
             return new FrameResponse(f.pfn(), Sizes.hex(f.pfn() << 12), f.nid(), f.zone(), f.state(), f.flags(),
                     f.refcount(), f.mapcount(), f.order() < 0 ? null : f.order(), f.headPfn() < 0 ? null : f.headPfn(),
                     blankToNull(f.owner()), f.migratetype(), blankToNull(f.gfp()), List.of());
+        }
+
+        FrameResponse withMappedBy(List<Mapping> mapped) {
+            return new FrameResponse(pfn, physical, node, zone, state, flags, refcount, mapcount, order, headPfn, owner,
+                    migratetype, gfp, mapped);
         }
 
         private static String blankToNull(String s) {
@@ -115,7 +120,10 @@ class PhysicalMemoryController {
                 throw new NotFoundException("pfn", "pfn " + pfn + " is outside physical memory (0.."
                         + (m.phys().maxPfn() - 1) + ")");
             }
-            return FrameResponse.from(m.phys().frame(pfn));
+            FrameResponse f = FrameResponse.from(m.phys().frame(pfn));
+            List<Mapping> mapped = m.processes().mappedBy(pfn).stream()
+                    .map(x -> new Mapping(x.pid(), Sizes.hex(x.address()))).toList();
+            return f.withMappedBy(mapped);
         });
     }
 

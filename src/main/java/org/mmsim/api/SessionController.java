@@ -55,10 +55,13 @@ class SessionController {
             @Schema(description = "The session's version: 0 after boot, +1 per operation.", example = "0") long version,
             @Schema(description = "When the session was created (UTC).") Instant createdAt,
             @Schema(description = "The preset it was created from, if any.") String preset,
-            MachineSpec machine) {
+            MachineSpec machine,
+            @Schema(description = "Pids of the running processes (GET of one session only; null in lists).")
+            List<Integer> processes) {
 
         static SessionResponse from(SessionService.SessionInfo s) {
-            return new SessionResponse(s.id(), s.version(), s.createdAt(), s.preset(), MachineSpec.from(s.config()));
+            return new SessionResponse(s.id(), s.version(), s.createdAt(), s.preset(), MachineSpec.from(s.config()),
+                    List.of());
         }
     }
 
@@ -117,12 +120,15 @@ class SessionController {
     @GetMapping("/{sid}")
     @Operation(operationId = "getSession", summary = "One session: its version and machine config")
     SessionResponse get(@PathVariable String sid) {
-        return response(sessions.get(sid));
+        SessionResponse r = response(sessions.get(sid));
+        List<Integer> pids = sessions.read(sid, m -> m.processes().tasks().alive().stream()
+                .map(org.mmsim.kernel.task.Task::pid).toList());
+        return new SessionResponse(r.id(), r.version(), r.createdAt(), r.preset(), r.machine(), pids);
     }
 
     private SessionResponse response(SessionService.SessionSummary s) {
         return new SessionResponse(s.id(), s.version(), s.createdAt(), s.preset(),
-                json.readValue(s.configJson(), MachineSpec.class));
+                json.readValue(s.configJson(), MachineSpec.class), null);
     }
 
     @Schema(description = "Which version of the session to branch from.")

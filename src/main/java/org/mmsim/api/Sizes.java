@@ -55,6 +55,32 @@ final class Sizes {
                 + "\"; use B, KiB, MiB, GiB, TiB or PiB");
     }
 
+    /**
+     * Parses an address: a hex string ({@code "0x55555555a000"}) or a decimal integer
+     * ({@code "93824992260096"}), naming {@code field} when it is malformed or negative.
+     */
+    static long address(String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ApiInputException(field, field + " is required: a hex string like \"0x7ffff7ff0000\" or an integer");
+        }
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            long value = s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+            if (value < 0) {
+                throw new ApiInputException(field, field + " must be a user-space address below 2^63, got \"" + text + "\"");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ApiInputException(field, field + " must be a hex string like \"0x7ffff7ff0000\" or an integer, got \""
+                    + text + "\"");
+        }
+    }
+
+    /** An address or, when absent, {@code fallback}. */
+    static long address(String field, String text, long fallback) {
+        return text == null ? fallback : address(field, text);
+    }
+
     /** A size as a person writes it: the largest binary unit that divides it exactly. */
     static String human(long bytes) {
         String[] names = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

@@ -288,6 +288,39 @@ public final class MmStruct {
                 && b.vmPgoff == a.vmPgoff + a.nrPages();
     }
 
+    /** {@code vma_is_initial_heap()}: the VMA overlaps {@code [start_brk, brk)} — maps names it {@code [heap]}. */
+    public boolean isInitialHeap(Vma vma) {
+        return vma.vmStart < brk && vma.vmEnd > startBrk;
+    }
+
+    /** {@code vma_is_initial_stack()}: the VMA holds {@code start_stack} — maps names it {@code [stack]}. */
+    public boolean isInitialStack(Vma vma) {
+        return vma.vmStart <= startStack && vma.vmEnd >= startStack;
+    }
+
+    /**
+     * What a VMA is for, in words: {@code text}, {@code data} (the image's), {@code bss}, {@code heap},
+     * {@code stack}, {@code shmem} (shared anonymous), {@code anon}.
+     */
+    public String kind(Vma vma) {
+        if (vma.vmFile() != null) {
+            if (vma.vmFile().isShmem()) {
+                return "shmem";
+            }
+            return (vma.vmFlags & VmFlags.VM_EXEC) != 0 ? "text" : "data";
+        }
+        if (isInitialStack(vma)) {
+            return "stack";
+        }
+        if (isInitialHeap(vma)) {
+            return "heap";
+        }
+        if (vma.vmStart >= startData && vma.vmEnd <= startBrk) {
+            return "bss";
+        }
+        return "anon";
+    }
+
     /** The policy a VMA carries ({@code vma->vm_policy}), or null for none (the task's applies). */
     public MemPolicy vmaPolicy(Vma vma) {
         return vma.policyId() == Vma.DEFAULT_POLICY ? null : policies.get(vma.policyId());

@@ -333,6 +333,29 @@ public final class Processes {
         return t.malloc.mallopt(param, value);
     }
 
+    /** A process mapping a frame at a virtual address. */
+    public record Mapping(int pid, long address) {
+    }
+
+    /**
+     * Every process and address whose PTE maps {@code pfn}, in pid then address order: the
+     * reverse map ({@code rmap_walk}) computed by scanning the page tables.
+     */
+    public List<Mapping> mappedBy(long pfn) {
+        List<Mapping> out = new java.util.ArrayList<>();
+        for (Task t : tasks.alive()) {
+            for (Vma v : t.mm.vmas()) {
+                t.mm.pgd().forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
+                    if ((pte & org.mmsim.kernel.paging.Pte._PAGE_PRESENT) != 0
+                            && org.mmsim.kernel.paging.Pte.pfn(pte) == pfn) {
+                        out.add(new Mapping(t.pid, va));
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ invariants
 
     /**

@@ -1,0 +1,156 @@
+package org.mmsim.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Processes over HTTP: creation, malloc, mmap, touch with its faults, the VMA and page-table views, errors. */
+class ProcessApiTest extends ApiTest {
+
+    private String sid;
+
+    private String base() throws Exception {
+        if (sid == null) {
+            sid = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        }
+        return "/api/v1/sessions/" + sid;
+    }
+
+    private int createProcess() throws Exception {
+        JsonNode created = body(postJson(base() + "/processes", "{\"name\": \"app\"}")
+                .andExpect(status().isCreated())
+                .andExpect(header().exists("Location")));
+        return created.get("pid").asInt();
+    }
+
+    @Test
+    void aNewX86Process_isAPieAt555555554000_withA132KiBStackAndNoHeap() throws Exception {
+        int pid = createProcess();
+        JsonNode vmas = body(call(get(base() + "/processes/" + pid + "/vmas")).andExpect(status().isOk()));
+        assertThat(vmas.get("vmas").get(0).get("start").asString()).isEqualTo("0x555555554000");
+        assertThat(vmas.get("vmas").get(0).get("kind").asString()).isEqualTo("text");
+        JsonNode stack = vmas.get("vmas").get(vmas.get("vmas").size() - 1);
+        assertThat(stack.get("kind").asString()).isEqualTo("stack");
+        assertThat(stack.get("start").asString()).isEqualTo("0x7ffffffde000");
+        assertThat(stack.get("end").asString()).isEqualTo("0x7ffffffff000");
+        for (JsonNode v : vmas.get("vmas")) {
+            assertThat(v.get("kind").asString()).isNotEqualTo("heap");
+        }
+        call(get(base() + "/processes/" + pid)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("running"))
+                .andExpect(jsonPath("$.mm.mmapBase").value("0x7ffff7fff000"))
+                .andExpect(jsonPath("$.mm.stackVm").value(33));
+        call(get(base() + "/processes/" + pid + "/vmas").param("view", "tree")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.tree.root").exists());
+    }
+
+    @Test
+    void firstMallocGrowsTheBreakBy0x21000_andALargeOneIsMmapped() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        postJson(p + "/malloc", "{\"size\": 1}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.via").value("brk"))
+                .andExpect(jsonPath("$.brkIncrement").value(0x21000));
+        postJson(p + "/malloc", "{\"size\": \"200000\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.via").value("mmap"));
+        JsonNode vmas = body(call(get(p + "/vmas")));
+        boolean heap = false;
+        for (JsonNode v : vmas.get("vmas")) {
+            heap |= v.get("kind").asString().equals("heap");
+        }
+        assertThat(heap).isTrue();
+    }
+
+    // do_anonymous_page: a read maps the zero page (no RSS), a write then copies it (RSS + 1 per page)
+    @Test
+    void readThenWrite_takesZeroPageThenCowFaults() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        String addr = body(postJson(p + "/mmap", "{\"length\": \"64KiB\", \"prot\": \"rw-\", "
+                + "\"flags\": [\"MAP_PRIVATE\", \"MAP_ANONYMOUS\"]}").andExpect(status().isOk())).get("address").asString();
+        postJson(p + "/touch", "{\"address\": \"" + addr + "\", \"length\": \"64KiB\", \"access\": \"read\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.pages").value(16))
+                .andExpect(jsonPath("$.faults.minor").value(16))
+                .andExpect(jsonPath("$.faults.zeroPage").value(16));
+        postJson(p + "/touch", "{\"address\": \"" + addr + "\", \"length\": \"64KiB\", \"access\": \"write\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.faults.minor").value(16))
+                .andExpect(jsonPath("$.faults.cowCopy").value(16));
+        JsonNode tr = body(call(get(p + "/translate").param("address", addr)).andExpect(status().isOk()));
+        assertThat(tr.get("levels")).hasSize(4);
+        long pfn = tr.get("pfn").asLong();
+        call(get(base() + "/frames/" + pfn)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.owner").value("anon"))
+                .andExpect(jsonPath("$.mappedBy[0].pid").value(pid))
+                .andExpect(jsonPath("$.mappedBy[0].address").value(addr));
+        call(get(p + "/page-table")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.tables").isArray());
+    }
+
+    // arch/x86/mm/fault.c: no VMA → SIGSEGV SEGV_MAPERR, and SIGSEGV's default action kills the process
+    @Test
+    void touchingUnmappedMemory_killsTheProcessWithSegvMaperr() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        postJson(p + "/touch", "{\"address\": \"0x1000\", \"access\": \"read\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.signal.name").value("SIGSEGV"))
+                .andExpect(jsonPath("$.signal.code").value("SEGV_MAPERR"))
+                .andExpect(jsonPath("$.signal.address").value("0x1000"))
+                .andExpect(jsonPath("$.state").value("killed"));
+        call(get(p)).andExpect(jsonPath("$.state").value("killed")).andExpect(jsonPath("$.exitSignal").value("SIGSEGV"));
+        postJson(p + "/malloc", "{\"size\": 1}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("pid"));
+    }
+
+    @Test
+    void mmapErrorsAreResults_andBadFieldsAreProblems() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        postJson(p + "/mmap", "{\"length\": 0, \"prot\": \"rw-\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.error").value("EINVAL"));
+        postJson(p + "/mmap", "{\"length\": 4096, \"prot\": \"rwz\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("prot"));
+        postJson(p + "/mmap", "{\"length\": 4096, \"flags\": [\"MAP_PRIVATE\", \"MAP_BOGUS\"]}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("flags"));
+        postJson(p + "/touch", "{\"address\": \"0xzz\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("address"));
+        postJson(p + "/free", "{\"address\": \"0x1234\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("address"));
+        call(get(base() + "/processes/4242")).andExpect(status().isNotFound());
+        postJson(base() + "/processes", "{\"name\": \"this-name-is-far-too-long\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("name"));
+    }
+
+    @Test
+    void exitFreesEverything_andTheProcessStaysListedAsExited() throws Exception {
+        String s = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        String b = "/api/v1/sessions/" + s;
+        long free = body(call(get(b + "/machine"))).get("nodes").get(0).get("zones").get(1).get("freePages").asLong();
+        int pid = body(postJson(b + "/processes", "{\"name\": \"app\"}")).get("pid").asInt();
+        postJson(b + "/processes/" + pid + "/touch", "{\"address\": \"0x555555554000\", \"length\": \"64KiB\"}");
+        postJson(b + "/processes/" + pid + "/exit", "{\"code\": 3}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("exited"));
+        call(get(b + "/processes/" + pid)).andExpect(jsonPath("$.exitCode").value(3))
+                .andExpect(jsonPath("$.mm").doesNotExist());
+        long after = body(call(get(b + "/machine"))).get("nodes").get(0).get("zones").get(1).get("freePages").asLong();
+        assertThat(after).isEqualTo(free);
+        call(get(b)).andExpect(jsonPath("$.processes").isEmpty());
+    }
+
+    @Test
+    void batchOpsAcceptProcessOperations() throws Exception {
+        String s = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        String b = "/api/v1/sessions/" + s;
+        postJson(b + "/ops", "[{\"op\": \"create_process\", \"name\": \"a\"}, "
+                + "{\"op\": \"mmap\", \"pid\": 1000, \"length\": \"8KiB\"}, "
+                + "{\"op\": \"touch\", \"pid\": 1000, \"address\": \"0x7ffff7ffd000\", \"length\": 8192, \"access\": \"write\"}]")
+                .andExpect(status().isOk());
+        call(get(b + "/processes/1000")).andExpect(jsonPath("$.mm.rss.anon").value(3));
+    }
+}
