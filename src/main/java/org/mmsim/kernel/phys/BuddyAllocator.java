@@ -48,6 +48,13 @@ final class BuddyAllocator {
     private long nrBlocks;
     private final long[] head = new long[NR_PAGE_ORDERS * MT];
     private final long[] tail = new long[NR_PAGE_ORDERS * MT];
+    /**
+     * Per list, the second block when its stored {@link #PREV} is stale (it is then the head), or
+     * {@link #NO_PFN}: a push at the head makes the old head second without writing its
+     * {@code PREV}, which would touch another block's record on every free. The next push at
+     * the head (which makes it third) or a removal from the middle writes or ignores it.
+     */
+    private final long[] stalePrev = new long[NR_PAGE_ORDERS * MT];
     private final long[] nrFree = new long[NR_PAGE_ORDERS];
     private final long[] nrFreeMt = new long[NR_PAGE_ORDERS * MT];
     private long freePages;
@@ -67,6 +74,7 @@ final class BuddyAllocator {
         this.freeMap = pages != null ? pages.memMap() : new PfnTable(2, 2);
         Arrays.fill(head, NO_PFN);
         Arrays.fill(tail, NO_PFN);
+        Arrays.fill(stalePrev, NO_PFN);
     }
 
     // ---------------------------------------------------------------- boot
@@ -165,7 +173,7 @@ final class BuddyAllocator {
             return (tag >>> NEXT_SHIFT) - 1;
         }
         int li = (int) (tag & PageStore.ORDER_MASK) * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
-        return head[li] == pfn ? NO_PFN : c[i + PREV];
+        return head[li] == pfn ? NO_PFN : stalePrev[li] == pfn ? head[li] : c[i + PREV];
     }
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
@@ -194,7 +202,13 @@ final class BuddyAllocator {
             if (h == NO_PFN) {
                 tail[li] = pfn;
             } else {
-                setLink(h, PREV, pfn);
+                // h becomes second with a stale PREV (read as the head); the old second moves to
+                // third and needs its PREV (h) stored if it was stale
+                long s = stalePrev[li];
+                if (s != NO_PFN) {
+                    setLink(s, PREV, h);
+                }
+                stalePrev[li] = h;
             }
             head[li] = pfn;
         }
@@ -210,11 +224,20 @@ final class BuddyAllocator {
         long tag = c[i + TAG];
         int order = (int) (tag & PageStore.ORDER_MASK);
         int li = order * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
-        long p = head[li] == pfn ? NO_PFN : c[i + PREV];
         long n = (tag >>> NEXT_SHIFT) - 1;
-        if (p == NO_PFN) {
+        long p;
+        if (head[li] == pfn) {
+            // the new head's PREV is never read: a stale one (it was second) stops mattering
+            p = NO_PFN;
             head[li] = n;
+            stalePrev[li] = NO_PFN;
         } else {
+            if (stalePrev[li] == pfn) {
+                p = head[li];
+                stalePrev[li] = NO_PFN;
+            } else {
+                p = c[i + PREV];
+            }
             setLink(p, NEXT, n);
         }
         if (n == NO_PFN) {
@@ -803,6 +826,7 @@ final class BuddyAllocator {
         nrBlocks = 0;
         Arrays.fill(head, NO_PFN);
         Arrays.fill(tail, NO_PFN);
+        Arrays.fill(stalePrev, NO_PFN);
         Arrays.fill(nrFree, 0);
         Arrays.fill(nrFreeMt, 0);
         pageblockMt.clear();
