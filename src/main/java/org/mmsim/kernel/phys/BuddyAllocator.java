@@ -483,14 +483,19 @@ final class BuddyAllocator {
      * at a time when it is larger than a pageblock, each under its pageblock's migratetype.
      */
     void free(long pfn, int order) {
+        free(freeMap.chunk(pfn), pfn, order);
+    }
+
+    /** {@link #free(long, int)} with {@code pfn}'s chunk {@code c} already found (null: none there). */
+    void free(long[] c, long pfn, int order) {
         freePages += 1L << order;
         if (order > PAGEBLOCK_ORDER) {
             long end = pfn + (1L << order);
             for (long p = pfn; p < end; p += 1L << PAGEBLOCK_ORDER) {
-                freeOnePage(p, PAGEBLOCK_ORDER, pageblockMigratetype(p));
+                freeOnePage(freeMap.chunk(p), p, PAGEBLOCK_ORDER, pageblockMigratetype(p));
             }
         } else {
-            freeOnePage(pfn, order, pageblockMigratetype(pfn));
+            freeOnePage(c, pfn, order, pageblockMigratetype(pfn));
         }
     }
 
@@ -499,11 +504,10 @@ final class BuddyAllocator {
      * block of the same order, below MAX_PAGE_ORDER; puts the result at the tail when
      * {@code buddy_merge_likely}, else at the head.
      */
-    private void freeOnePage(long pfn, int order, int mt) {
+    private void freeOnePage(long[] c, long pfn, int order, int mt) {
         long buddyPfn = NO_PFN;
-        // A buddy below pageblock order lies in pfn's own chunk (one pageblock): probe it there
+        // A buddy below pageblock order lies in pfn's own chunk c (one pageblock): probe it there
         // instead of walking the table again. No chunk means no record there: no free buddy.
-        long[] c = freeMap.chunk(pfn);
         while (order < MAX_PAGE_ORDER) {
             buddyPfn = findBuddyPfn(pfn, order);
             int bo = order < PfnTable.CHUNK_SHIFT ? orderIn(c, buddyPfn) : buddyOrder(buddyPfn);
