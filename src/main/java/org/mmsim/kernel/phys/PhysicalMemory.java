@@ -46,6 +46,8 @@ public final class PhysicalMemory {
 
     private final MachineConfig config;
     private final BootLayout layout;
+    /** {@code layout.maxPfn}, read on every free. */
+    private final long maxPfn;
     private final int nrNodes;
     private final ZoneType[] zoneTypes;
     private final int[] zoneIdxOfType = new int[ZoneType.values().length];
@@ -92,6 +94,7 @@ public final class PhysicalMemory {
     public PhysicalMemory(MachineConfig config) {
         this.config = config.validate();
         this.layout = new BootLayout(config);
+        this.maxPfn = layout.maxPfn;
         this.nrNodes = config.nodes().size();
         this.zoneTypes = layout.zoneTypes;
         Arrays.fill(zoneIdxOfType, -1);
@@ -597,7 +600,7 @@ public final class PhysicalMemory {
      * exactly {@code order}, then gives it back to the buddy allocator.
      */
     public void freePages(long pfn, int order) {
-        if (order < 0 || order > MAX_PAGE_ORDER || pfn < 0 || pfn >= layout.maxPfn) {
+        if (order < 0 || order > MAX_PAGE_ORDER || pfn < 0 || pfn >= maxPfn) {
             rejectFree(pfn, order);
         }
         // one radix walk: the chunk holding pfn's record serves the check, the removal and the
