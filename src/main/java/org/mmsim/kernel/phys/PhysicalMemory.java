@@ -605,7 +605,7 @@ public final class PhysicalMemory {
         }
         // one radix walk: the chunk holding pfn's record serves the check, the removal and the
         // buddy allocator's merge probes and list insertion
-        long[] c = pages.memMap().chunk(pfn);
+        long[] c = pages.memMap().lookup(pfn);
         if (!PageStore.isHeadOfOrder(c, pfn, order)) {
             rejectFree(pfn, order);
         }
