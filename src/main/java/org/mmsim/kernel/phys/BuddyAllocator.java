@@ -45,11 +45,25 @@ final class BuddyAllocator {
     private static final int MT_SHIFT = PageStore.MT_SHIFT;
     /** The machine's struct page table, or a private one for an allocator built alone (tests). */
     private final PfnTable freeMap;
-    private long nrBlocks;
-    private final long[] head = new long[NR_PAGE_ORDERS * MT];
-    private final long[] tail = new long[NR_PAGE_ORDERS * MT];
-    private final long[] nrFree = new long[NR_PAGE_ORDERS];
-    private final long[] nrFreeMt = new long[NR_PAGE_ORDERS * MT];
+    /**
+     * The free lists, {@code free_area[order].free_list[mt]} with its {@code nr_free} per type:
+     * list {@code li = order * MT + mt} is the four longs from {@code li << 2} — its head, its
+     * tail, the second block when its stored {@link #PREV} is stale (see below) or
+     * {@link #NO_PFN}, and its block count (pristine blocks included). One array, so a list
+     * operation touches one object and one cache line. {@code nr_free} of an order is the sum
+     * of its types' counts.
+     *
+     * <p>Stale PREV: a push at the head makes the old head second without writing its
+     * {@code PREV}, which would touch another block's record on every free; the second's PREV
+     * reads as the head. The next push at the head (which makes it third) writes it, a removal
+     * of the head or of the second itself forgets it.
+     */
+    private final long[] lists = new long[NR_LISTS << 2];
+    private static final int NR_LISTS = NR_PAGE_ORDERS * MT;
+    private static final int L_HEAD = 0;
+    private static final int L_TAIL = 1;
+    private static final int L_STALE = 2;
+    private static final int L_COUNT = 3;
     private long freePages;
     /** Pageblocks whose type is not MOVABLE (the boot default): pageblock index to migratetype. */
     private final PfnMap pageblockMt = new PfnMap(16);
@@ -65,8 +79,21 @@ final class BuddyAllocator {
         this.zoneEndPfn = zoneEndPfn;
         this.pages = pages;
         this.freeMap = pages != null ? pages.memMap() : new PfnTable(2, 2);
-        Arrays.fill(head, NO_PFN);
-        Arrays.fill(tail, NO_PFN);
+        clearLists();
+    }
+
+    /** Every list empty. */
+    private void clearLists() {
+        for (int li = 0; li < NR_LISTS; li++) {
+            lists[(li << 2) + L_HEAD] = NO_PFN;
+            lists[(li << 2) + L_TAIL] = NO_PFN;
+            lists[(li << 2) + L_STALE] = NO_PFN;
+            lists[(li << 2) + L_COUNT] = 0;
+        }
+    }
+
+    private long head(int li) {
+        return lists[(li << 2) + L_HEAD];
     }
 
     // ---------------------------------------------------------------- boot
@@ -108,8 +135,7 @@ final class BuddyAllocator {
         }
         long blocks = (end - start) >>> MAX_PAGE_ORDER;
         pristineBlocks += blocks;
-        nrFree[MAX_PAGE_ORDER] += blocks;
-        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE] += blocks;
+        lists[((MAX_PAGE_ORDER * MT + MigrateType.MOVABLE) << 2) + L_COUNT] += blocks;
         freePages += end - start;
     }
 
@@ -120,8 +146,7 @@ final class BuddyAllocator {
             pristineIdx++;
         }
         pristineBlocks--;
-        nrFree[MAX_PAGE_ORDER]--;
-        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE]--;
+        lists[((MAX_PAGE_ORDER * MT + MigrateType.MOVABLE) << 2) + L_COUNT]--;
         return pfn;
     }
 
@@ -165,7 +190,8 @@ final class BuddyAllocator {
             return (tag >>> NEXT_SHIFT) - 1;
         }
         int li = (int) (tag & PageStore.ORDER_MASK) * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
-        return head[li] == pfn ? NO_PFN : c[i + PREV];
+        int lb = li << 2;
+        return lists[lb + L_HEAD] == pfn ? NO_PFN : lists[lb + L_STALE] == pfn ? lists[lb + L_HEAD] : c[i + PREV];
     }
 
     /** {@code __add_to_free_list}: head unless {@code toTail}. */
@@ -175,32 +201,36 @@ final class BuddyAllocator {
 
     /** {@link #addToFreeList(long, int, int, boolean)} with {@code pfn}'s chunk {@code c} already found. */
     private void addToFreeList(long[] c, long pfn, int order, int mt, boolean toTail) {
-        int li = order * MT + mt;
+        int lb = (order * MT + mt) << 2;
         int i = PfnTable.index(pfn);
         long tag = PG_BUDDY | ((long) mt << MT_SHIFT) | order;
         if (toTail) {
-            long t = tail[li];
+            long t = lists[lb + L_TAIL];
             c[i + PREV] = t;
             c[i + TAG] = tag;
             if (t == NO_PFN) {
-                head[li] = pfn;
+                lists[lb + L_HEAD] = pfn;
             } else {
                 setLink(t, NEXT, pfn);
             }
-            tail[li] = pfn;
+            lists[lb + L_TAIL] = pfn;
         } else {
-            long h = head[li];
+            long h = lists[lb + L_HEAD];
             c[i + TAG] = ((h + 1) << NEXT_SHIFT) | tag;
             if (h == NO_PFN) {
-                tail[li] = pfn;
+                lists[lb + L_TAIL] = pfn;
             } else {
-                setLink(h, PREV, pfn);
+                // h becomes second with a stale PREV (read as the head); the old second moves to
+                // third and needs its PREV (h) stored if it was stale
+                long s = lists[lb + L_STALE];
+                if (s != NO_PFN) {
+                    setLink(s, PREV, h);
+                }
+                lists[lb + L_STALE] = h;
             }
-            head[li] = pfn;
+            lists[lb + L_HEAD] = pfn;
         }
-        nrBlocks++;
-        nrFree[order]++;
-        nrFreeMt[li]++;
+        lists[lb + L_COUNT]++;
     }
 
     /** {@code __del_page_from_free_list} for the free block at {@code pfn}. */
@@ -208,24 +238,30 @@ final class BuddyAllocator {
         long[] c = freeMap.chunk(pfn);
         int i = PfnTable.index(pfn);
         long tag = c[i + TAG];
-        int order = (int) (tag & PageStore.ORDER_MASK);
-        int li = order * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK);
-        long p = head[li] == pfn ? NO_PFN : c[i + PREV];
+        int lb = ((int) (tag & PageStore.ORDER_MASK) * MT + (int) ((tag >>> MT_SHIFT) & PageStore.MT_MASK)) << 2;
         long n = (tag >>> NEXT_SHIFT) - 1;
-        if (p == NO_PFN) {
-            head[li] = n;
+        long p;
+        if (lists[lb + L_HEAD] == pfn) {
+            // the new head's PREV is never read: a stale one (it was second) stops mattering
+            p = NO_PFN;
+            lists[lb + L_HEAD] = n;
+            lists[lb + L_STALE] = NO_PFN;
         } else {
+            if (lists[lb + L_STALE] == pfn) {
+                p = lists[lb + L_HEAD];
+                lists[lb + L_STALE] = NO_PFN;
+            } else {
+                p = c[i + PREV];
+            }
             setLink(p, NEXT, n);
         }
         if (n == NO_PFN) {
-            tail[li] = p;
+            lists[lb + L_TAIL] = p;
         } else if (p != NO_PFN) {
             setLink(n, PREV, p);
         }
         c[i + TAG] = 0;
-        nrBlocks--;
-        nrFree[order]--;
-        nrFreeMt[li]--;
+        lists[lb + L_COUNT]--;
     }
 
     // ---------------------------------------------------------------- pageblocks
@@ -258,10 +294,21 @@ final class BuddyAllocator {
 
     /** {@code __rmqueue}: the wanted type first, then the fallbacks. Answers the pfn or {@link #NO_PFN}. */
     long rmqueue(int order, int mt) {
-        long pfn = head[order * MT + mt];
+        int lb = (order * MT + mt) << 2;
+        long pfn = lists[lb + L_HEAD];
         if (pfn != NO_PFN) {
-            // rmqueueSmallest's first step when the wanted list has a block: no split to do
-            delFromFreeList(pfn);
+            // rmqueueSmallest's first step when the wanted list has a block: no split to do.
+            // delFromFreeList of a head, with the list known
+            long[] c = freeMap.chunk(pfn);
+            int i = PfnTable.index(pfn);
+            long n = (c[i + TAG] >>> NEXT_SHIFT) - 1;
+            lists[lb + L_HEAD] = n;
+            lists[lb + L_STALE] = NO_PFN;
+            if (n == NO_PFN) {
+                lists[lb + L_TAIL] = NO_PFN;
+            }
+            c[i + TAG] = 0;
+            lists[lb + L_COUNT]--;
             freePages -= 1L << order;
             return pfn;
         }
@@ -281,7 +328,7 @@ final class BuddyAllocator {
      */
     private long rmqueueSmallest(int order, int mt) {
         for (int o = order; o < NR_PAGE_ORDERS; o++) {
-            long pfn = head[o * MT + mt];
+            long pfn = head(o * MT + mt);
             if (pfn != NO_PFN) {
                 delFromFreeList(pfn);
             } else if (o == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && pristineBlocks > 0) {
@@ -308,7 +355,7 @@ final class BuddyAllocator {
     }
 
     private boolean listEmpty(int order, int mt) {
-        return nrFreeMt[order * MT + mt] == 0;
+        return nrFree(order, mt) == 0;
     }
 
     /** {@code can_steal_fallback}. */
@@ -321,7 +368,7 @@ final class BuddyAllocator {
 
     /** {@code find_suitable_fallback} with {@code only_stealable} false: the type, or -1. */
     private int findSuitableFallback(int order, int mt) {
-        if (nrFree[order] == 0) {
+        if (nrFree(order) == 0) {
             return -1;
         }
         for (int fallbackMt : MigrateType.FALLBACKS[mt]) {
@@ -362,7 +409,7 @@ final class BuddyAllocator {
 
     /** Takes the head block of (order, mt) off its list, materialising a pristine block if needed. */
     private long takeHead(int order, int mt) {
-        long pfn = head[order * MT + mt];
+        long pfn = head(order * MT + mt);
         if (pfn != NO_PFN) {
             delFromFreeList(pfn);
             return pfn;
@@ -407,7 +454,7 @@ final class BuddyAllocator {
     }
 
     private long peekHead(int order, int mt) {
-        long pfn = head[order * MT + mt];
+        long pfn = head(order * MT + mt);
         return pfn != NO_PFN ? pfn : pristineStart[pristineIdx];
     }
 
@@ -460,14 +507,19 @@ final class BuddyAllocator {
      * at a time when it is larger than a pageblock, each under its pageblock's migratetype.
      */
     void free(long pfn, int order) {
+        free(freeMap.chunk(pfn), pfn, order);
+    }
+
+    /** {@link #free(long, int)} with {@code pfn}'s chunk {@code c} already found (null: none there). */
+    void free(long[] c, long pfn, int order) {
         freePages += 1L << order;
         if (order > PAGEBLOCK_ORDER) {
             long end = pfn + (1L << order);
             for (long p = pfn; p < end; p += 1L << PAGEBLOCK_ORDER) {
-                freeOnePage(p, PAGEBLOCK_ORDER, pageblockMigratetype(p));
+                freeOnePage(freeMap.chunk(p), p, PAGEBLOCK_ORDER, pageblockMigratetype(p));
             }
         } else {
-            freeOnePage(pfn, order, pageblockMigratetype(pfn));
+            freeOnePage(c, pfn, order, pageblockMigratetype(pfn));
         }
     }
 
@@ -476,11 +528,10 @@ final class BuddyAllocator {
      * block of the same order, below MAX_PAGE_ORDER; puts the result at the tail when
      * {@code buddy_merge_likely}, else at the head.
      */
-    private void freeOnePage(long pfn, int order, int mt) {
+    private void freeOnePage(long[] c, long pfn, int order, int mt) {
         long buddyPfn = NO_PFN;
-        // A buddy below pageblock order lies in pfn's own chunk (one pageblock): probe it there
+        // A buddy below pageblock order lies in pfn's own chunk c (one pageblock): probe it there
         // instead of walking the table again. No chunk means no record there: no free buddy.
-        long[] c = freeMap.chunk(pfn);
         while (order < MAX_PAGE_ORDER) {
             buddyPfn = findBuddyPfn(pfn, order);
             int bo = order < PfnTable.CHUNK_SHIFT ? orderIn(c, buddyPfn) : buddyOrder(buddyPfn);
@@ -552,19 +603,20 @@ final class BuddyAllocator {
     }
 
     long nrFree(int order) {
-        return nrFree[order];
+        long n = 0;
+        for (int mt = 0; mt < MT; mt++) {
+            n += nrFree(order, mt);
+        }
+        return n;
     }
 
     long nrFree(int order, int mt) {
-        return nrFreeMt[order * MT + mt];
+        return lists[((order * MT + mt) << 2) + L_COUNT];
     }
 
     /** {@code __zone_watermark_ok}'s last test: a non-empty UNMOVABLE/MOVABLE/RECLAIMABLE list at {@code order} or above. */
     boolean hasFreeBlockAtOrAbove(int order) {
         for (int o = order; o < NR_PAGE_ORDERS; o++) {
-            if (nrFree[o] == 0) {
-                continue;
-            }
             for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 if (!listEmpty(o, mt)) {
                     return true;
@@ -614,13 +666,13 @@ final class BuddyAllocator {
     List<Long> listPfns(int order, int mt, long offset, int limit) {
         List<Long> out = new ArrayList<>();
         long index = 0;
-        for (long pfn = head[order * MT + mt]; pfn != NO_PFN && out.size() < limit; pfn = link(pfn, NEXT)) {
+        for (long pfn = head(order * MT + mt); pfn != NO_PFN && out.size() < limit; pfn = link(pfn, NEXT)) {
             if (index++ >= offset) {
                 out.add(pfn);
             }
         }
         if (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE && out.size() < limit) {
-            long explicit = nrFreeMt[order * MT + mt] - pristineBlocks;
+            long explicit = nrFree(order, mt) - pristineBlocks;
             long skip = Math.max(0, offset - explicit);
             for (int r = pristineIdx; r < pristineStart.length && out.size() < limit; r++) {
                 long blocks = (pristineEnd[r] - pristineStart[r]) >>> MAX_PAGE_ORDER;
@@ -661,6 +713,10 @@ final class BuddyAllocator {
     /** Throws {@link IllegalStateException} naming the first broken buddy invariant of zone {@code name}. */
     void checkInvariants(String name, java.util.function.LongPredicate allocatedOrReserved) {
         long sum = 0;
+        long nrBlocks = -pristineBlocks;
+        for (int li = 0; li < NR_LISTS; li++) {
+            nrBlocks += lists[(li << 2) + L_COUNT];
+        }
         long[] starts = new long[Math.toIntExact(Math.max(1, nrBlocks + 1))];
         int[] orders = new int[starts.length];
         int k = 0;
@@ -669,7 +725,7 @@ final class BuddyAllocator {
             for (int mt = 0; mt < MT; mt++) {
                 long listLen = 0;
                 long prev = NO_PFN;
-                for (long pfn = head[order * MT + mt]; pfn != NO_PFN; pfn = link(pfn, NEXT)) {
+                for (long pfn = head(order * MT + mt); pfn != NO_PFN; pfn = link(pfn, NEXT)) {
                     if (link(pfn, PREV) != prev) {
                         throw new IllegalStateException(name + ": broken list links at pfn " + pfn);
                     }
@@ -698,20 +754,23 @@ final class BuddyAllocator {
                     prev = pfn;
                     listLen++;
                 }
-                if (tail[order * MT + mt] != prev) {
+                int lb = (order * MT + mt) << 2;
+                if (lists[lb + L_TAIL] != prev) {
                     throw new IllegalStateException(name + ": tail of list order " + order + " type " + mt + " is wrong");
                 }
-                long expected = nrFreeMt[order * MT + mt] - (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE ? pristineBlocks : 0);
+                long stale = lists[lb + L_STALE];
+                if (stale != NO_PFN && (listLen < 2 || link(head(order * MT + mt), NEXT) != stale)) {
+                    throw new IllegalStateException(name + ": stale PREV of list order " + order + " type " + mt
+                            + " names " + stale + ", not the second block");
+                }
+                long expected = nrFree(order, mt) - (order == MAX_PAGE_ORDER && mt == MigrateType.MOVABLE ? pristineBlocks : 0);
                 if (listLen != expected) {
                     throw new IllegalStateException(name + ": nr_free of order " + order + " type " + mt + " is "
                             + expected + " but the list holds " + listLen);
                 }
-                count += nrFreeMt[order * MT + mt];
+                count += nrFree(order, mt);
             }
-            if (count != nrFree[order]) {
-                throw new IllegalStateException(name + ": nr_free[" + order + "] " + nrFree[order] + " != " + count);
-            }
-            sum += nrFree[order] << order;
+            sum += count << order;
         }
         long tagged = countTaggedBlocks();
         if (k != nrBlocks || k != tagged) {
@@ -782,10 +841,10 @@ final class BuddyAllocator {
     void writeTo(DataOutputStream out) throws IOException {
         out.writeInt(pristineIdx);
         out.writeLong(pristineIdx < pristineStart.length ? pristineStart[pristineIdx] : 0);
-        for (int li = 0; li < head.length; li++) {
-            int explicit = (int) (nrFreeMt[li] - (li == MAX_PAGE_ORDER * MT + MigrateType.MOVABLE ? pristineBlocks : 0));
+        for (int li = 0; li < NR_LISTS; li++) {
+            int explicit = (int) (lists[(li << 2) + L_COUNT] - (li == MAX_PAGE_ORDER * MT + MigrateType.MOVABLE ? pristineBlocks : 0));
             out.writeInt(explicit);
-            for (long pfn = head[li]; pfn != NO_PFN; pfn = link(pfn, NEXT)) {
+            for (long pfn = head(li); pfn != NO_PFN; pfn = link(pfn, NEXT)) {
                 out.writeLong(pfn);
             }
         }
@@ -800,11 +859,7 @@ final class BuddyAllocator {
     /** Replaces the boot state with a snapshot written by {@link #writeTo}. */
     void readFrom(DataInputStream in) throws IOException {
         clearTaggedBlocks();
-        nrBlocks = 0;
-        Arrays.fill(head, NO_PFN);
-        Arrays.fill(tail, NO_PFN);
-        Arrays.fill(nrFree, 0);
-        Arrays.fill(nrFreeMt, 0);
+        clearLists();
         pageblockMt.clear();
         int idx = in.readInt();
         long cursor = in.readLong();
@@ -816,10 +871,9 @@ final class BuddyAllocator {
         for (int r = idx; r < pristineStart.length; r++) {
             pristineBlocks += (pristineEnd[r] - pristineStart[r]) >>> MAX_PAGE_ORDER;
         }
-        nrFree[MAX_PAGE_ORDER] = pristineBlocks;
-        nrFreeMt[MAX_PAGE_ORDER * MT + MigrateType.MOVABLE] = pristineBlocks;
+        lists[((MAX_PAGE_ORDER * MT + MigrateType.MOVABLE) << 2) + L_COUNT] = pristineBlocks;
         freePages = pristineBlocks << MAX_PAGE_ORDER;
-        for (int li = 0; li < head.length; li++) {
+        for (int li = 0; li < NR_LISTS; li++) {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 long pfn = in.readLong();

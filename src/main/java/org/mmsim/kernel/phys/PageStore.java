@@ -92,7 +92,11 @@ public final class PageStore {
 
     /** Forgets the block at {@code headPfn} (which must be recorded). */
     void remove(long headPfn) {
-        long[] c = table.chunk(headPfn);
+        removeAt(table.chunk(headPfn), headPfn);
+    }
+
+    /** {@link #remove} with {@code headPfn}'s chunk {@code c} already found. */
+    void removeAt(long[] c, long headPfn) {
         int i = PfnTable.index(headPfn);
         if ((c[i + FLAGS] & PG_COUNTERS) != 0) {
             c[i + REFCOUNT] = 0;
@@ -113,6 +117,17 @@ public final class PageStore {
         long[] c = table.chunk(headPfn);
         int i = PfnTable.index(headPfn) + field;
         return i < c.length ? c[i] : 0;
+    }
+
+    /**
+     * Whether an allocated block of exactly {@code order} starts at {@code pfn}, whose chunk
+     * of the shared table is {@code c} (null: nothing recorded there).
+     */
+    static boolean isHeadOfOrder(long[] c, long pfn, int order) {
+        if (c == null) {
+            return false;
+        }
+        return (c[PfnTable.index(pfn) + FLAGS] & (PG_HEAD | ORDER_MASK)) == (PG_HEAD | order);
     }
 
     /** Whether an allocated block starts at {@code pfn}. */

@@ -46,6 +46,8 @@ public final class PhysicalMemory {
 
     private final MachineConfig config;
     private final BootLayout layout;
+    /** {@code layout.maxPfn}, read on every free. */
+    private final long maxPfn;
     private final int nrNodes;
     private final ZoneType[] zoneTypes;
     private final int[] zoneIdxOfType = new int[ZoneType.values().length];
@@ -67,6 +69,15 @@ public final class PhysicalMemory {
      */
     private final int[] highestIdxByZoneBits = new int[Gfp.GFP_ZONEMASK + 1];
     private static final int BAD_ZONE_BITS = Integer.MIN_VALUE;
+    /**
+     * The zonelist {@code first_zones_zonelist}/{@code for_next_zone_zonelist_nodemask} walk
+     * without a nodemask, precomputed at boot: entry {@code (nid * 2 + thisNode) * 16 + zone
+     * modifier bits} holds the zones of {@code nid}'s fallback (or, with {@code __GFP_THISNODE},
+     * own) zonelist whose {@code zone_idx} is at most {@code gfp_zone}'s, in zonelist order; its
+     * first is the preferred zone. {@code null} where the modifier bits are invalid.
+     */
+    private final Zone[][] eligibleZones;
+    private static final int ZONE_BITS = Gfp.GFP_ZONEMASK + 1;
     /** The zone the last freed block was in: consecutive frees mostly hit the same zone, so this skips the search. */
     private Zone freeZoneHint;
 
@@ -83,6 +94,7 @@ public final class PhysicalMemory {
     public PhysicalMemory(MachineConfig config) {
         this.config = config.validate();
         this.layout = new BootLayout(config);
+        this.maxPfn = layout.maxPfn;
         this.nrNodes = config.nodes().size();
         this.zoneTypes = layout.zoneTypes;
         Arrays.fill(zoneIdxOfType, -1);
@@ -142,6 +154,19 @@ public final class PhysicalMemory {
             highestIdxByZoneBits[bits] = idx;
         }
         freeZoneHint = populatedByPfn.length > 0 ? populatedByPfn[0] : null;
+        eligibleZones = new Zone[nrNodes * 2 * ZONE_BITS][];
+        for (int nid = 0; nid < nrNodes; nid++) {
+            for (int thisNode = 0; thisNode < 2; thisNode++) {
+                Zone[] zl = thisNode == 1 ? zonelistNofallback[nid] : zonelistFallback[nid];
+                for (int bits = 0; bits < ZONE_BITS; bits++) {
+                    int idx = highestIdxByZoneBits[bits];
+                    if (idx != BAD_ZONE_BITS) {
+                        eligibleZones[(nid * 2 + thisNode) * ZONE_BITS + bits] =
+                                Arrays.stream(zl).filter(z -> z.zoneIdx <= idx).toArray(Zone[]::new);
+                    }
+                }
+            }
+        }
     }
 
     /** {@code zone_idx} of {@code gfp_zone(gfp)}; throws as {@link Gfp#gfpZone} for a bad combination. */
@@ -359,6 +384,47 @@ public final class PhysicalMemory {
      * {@link #NO_PFN} with {@link #lastFailure} set.
      */
     private long allocCore(int order, int gfp, int nid, long nodemask, int local) {
+        if (nodemask == 0) {
+            Zone[] eligible = eligibleZones[(nid * 2 + ((gfp & Gfp.__GFP_THISNODE) != 0 ? 1 : 0)) * ZONE_BITS
+                    + (gfp & Gfp.GFP_ZONEMASK)];
+            if (eligible != null) {
+                return allocFast(order, gfp, nid, local, eligible);
+            }
+        }
+        return allocGeneral(order, gfp, nid, nodemask, local);
+    }
+
+    /**
+     * {@link #allocGeneral} without a nodemask and with valid zone modifier bits: the same
+     * {@code get_page_from_freelist} at WMARK_LOW over the precomputed eligible zones, so the
+     * loop skips the zone_idx and nodemask filters.
+     */
+    private long allocFast(int order, int gfp, int nid, int local, Zone[] eligible) {
+        if (eligible.length == 0) {
+            return fail(NO_ZONE);
+        }
+        int highestIdx = highestIdxByZoneBits[gfp & Gfp.GFP_ZONEMASK];
+        int mt = Gfp.gfpMigratetype(gfp);
+        Zone preferred = eligible[0];
+        for (Zone z : eligible) {
+            long freePages = z.buddy.freePages() - ((1L << order) - 1);
+            if (freePages <= z.watermark[Zone.WMARK_LOW] + z.lowmemReserve[highestIdx]
+                    || (order > 0 && !z.buddy.hasFreeBlockAtOrAbove(order))) {
+                continue;
+            }
+            long pfn = z.buddy.rmqueue(order, mt);
+            if (pfn == NO_PFN) {
+                continue;
+            }
+            allocated(z, pfn, order, mt, gfp, preferred, local);
+            return pfn;
+        }
+        Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistNofallback[nid] : zonelistFallback[nid];
+        return allocSlowpath(order, gfp, nid, 0, local, highestIdx, zl, mt, preferred);
+    }
+
+    /** {@code __alloc_pages} with a nodemask or invalid zone modifiers (which throw here). */
+    private long allocGeneral(int order, int gfp, int nid, long nodemask, int local) {
         int highestIdx = highestZoneIdx(gfp);
         Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistNofallback[nid] : zonelistFallback[nid];
         int mt = Gfp.gfpMigratetype(gfp);
@@ -473,15 +539,22 @@ public final class PhysicalMemory {
             if (pfn == NO_PFN) {
                 continue;
             }
-            pages.add(pfn, order, mt, gfp, PageStore.OWNER_KERNEL);
-            z.allocatedPages += 1L << order;
-            z.pgalloc += 1L << order;
-            zoneStatistics(preferred, z, local);
-            allocCount++;
-            lastZone = z;
+            allocated(z, pfn, order, mt, gfp, preferred, local);
             return pfn;
         }
         return NO_PFN;
+    }
+
+    /** The bookkeeping after {@code rmqueue} took {@code pfn} from {@code z}: struct page, zone and numa counters. */
+    private void allocated(Zone z, long pfn, int order, int mt, int gfp, Zone preferred, int local) {
+        pages.add(pfn, order, mt, gfp, PageStore.OWNER_KERNEL);
+        z.allocatedPages += 1L << order;
+        z.pgalloc += 1L << order;
+        zoneStatistics(preferred, z, local);
+        allocCount++;
+        if (lastZone != z) {
+            lastZone = z;
+        }
     }
 
     /** {@code __zone_watermark_ok} (no highatomic reserve, no CMA). */
@@ -527,25 +600,36 @@ public final class PhysicalMemory {
      * exactly {@code order}, then gives it back to the buddy allocator.
      */
     public void freePages(long pfn, int order) {
+        if (order < 0 || order > MAX_PAGE_ORDER || pfn < 0 || pfn >= maxPfn) {
+            rejectFree(pfn, order);
+        }
+        // one radix walk: the chunk holding pfn's record serves the check, the removal and the
+        // buddy allocator's merge probes and list insertion
+        long[] c = pages.memMap().lookup(pfn);
+        if (!PageStore.isHeadOfOrder(c, pfn, order)) {
+            rejectFree(pfn, order);
+        }
+        Zone z = freeZoneHint;
+        if (!z.spans(pfn)) {
+            z = zoneOfPopulated(pfn);
+            freeZoneHint = z;
+        }
+        pages.removeAt(c, pfn);
+        z.allocatedPages -= 1L << order;
+        z.buddy.free(c, pfn, order);
+        pgfree += 1L << order;
+    }
+
+    /** Throws the {@link KernelInputException} {@link #freePages} owes bad input; kept out of its fast path. */
+    private void rejectFree(long pfn, int order) {
         validateOrder(order);
         validatePfn(pfn);
         int allocatedOrder = pages.headOrder(pfn);
         if (allocatedOrder < 0) {
             throw new KernelInputException("pfn", describeUnfreeable(pfn));
         }
-        if (allocatedOrder != order) {
-            throw new KernelInputException("order", "the block at pfn " + pfn + " was allocated with order "
-                    + allocatedOrder + ", not " + order);
-        }
-        Zone z = freeZoneHint;
-        if (z == null || !z.spans(pfn)) {
-            z = zoneOfPopulated(pfn);
-            freeZoneHint = z;
-        }
-        pages.remove(pfn);
-        z.allocatedPages -= 1L << order;
-        z.buddy.free(pfn, order);
-        pgfree += 1L << order;
+        throw new KernelInputException("order", "the block at pfn " + pfn + " was allocated with order "
+                + allocatedOrder + ", not " + order);
     }
 
     // ================================================================ user pages (struct page counters)
