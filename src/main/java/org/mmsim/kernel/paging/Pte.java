@@ -179,19 +179,19 @@ public final class Pte {
     }
 
     /**
-     * {@code pte_mkdirty()} as on x86_64: sets DIRTY and SOFT_DIRTY. Use {@link #mkdirty(long,
-     * Arch)} for an i386 entry, where soft-dirty does not exist.
+     * {@code pte_mkdirty()}: sets DIRTY. The simulated kernel is built without
+     * {@code CONFIG_MEM_SOFT_DIRTY} (the live smaps LINUX.md captured shows no {@code sd} flag),
+     * so {@code _PAGE_SOFT_DIRTY} is never set, as on i386.
      */
     public static long mkdirty(long e) {
-        return e | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
+        return e | _PAGE_DIRTY;
     }
 
-    /** {@code pte_mkdirty()} for {@code arch}: DIRTY, plus SOFT_DIRTY on x86_64. */
+    /** {@link #mkdirty(long)}; the architecture does not change it. */
     public static long mkdirty(long e, Arch arch) {
-        return e | _PAGE_DIRTY | (arch.is64Bit() ? _PAGE_SOFT_DIRTY : 0);
+        return e | _PAGE_DIRTY;
     }
 
-    /** {@code pte_mkclean()}: clears DIRTY (soft-dirty stays, as in the kernel). */
     public static long mkclean(long e) {
         return e & ~_PAGE_DIRTY;
     }
