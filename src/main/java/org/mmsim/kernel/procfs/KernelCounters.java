@@ -1,9 +1,12 @@
 package org.mmsim.kernel.procfs;
 
+import org.mmsim.kernel.machine.Machine;
+
 /**
- * Counters owned by subsystems that come later (LRU, slab, swap, page tables, page cache), in
- * pages, by their kernel names ({@code enum node_stat_item}). {@link #NONE} until those exist;
- * the renderers print them from here so later issues only fill this record.
+ * Counters owned by subsystems above the buddy allocator (LRU, slab, swap, page tables, page
+ * cache), in pages, by their kernel names ({@code enum node_stat_item}). {@link #of(Machine)}
+ * fills those the process layer moves ({@link PageCounters}); {@link #NONE} is a machine without
+ * user memory. Slab, kernel stacks, swap and mlock are not simulated and stay 0.
  */
 public record KernelCounters(
         long nrActiveAnon, long nrInactiveAnon, long nrActiveFile, long nrInactiveFile, long nrUnevictable,
@@ -14,4 +17,9 @@ public record KernelCounters(
 
     public static final KernelCounters NONE = new KernelCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, -1, 0, 0, 0, 0);
+
+    /** The machine-wide counters of {@code machine} now: {@code PageCounters.of(machine).total()}. */
+    public static KernelCounters of(Machine machine) {
+        return PageCounters.of(machine).total();
+    }
 }

@@ -1,6 +1,7 @@
 package org.mmsim.kernel.procfs;
 
 import org.mmsim.kernel.machine.Arch;
+import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
 
@@ -15,6 +16,11 @@ public final class Meminfo {
 
     public static String render(PhysicalMemory pm) {
         return render(pm, KernelCounters.NONE);
+    }
+
+    /** The whole machine: physical figures plus the counters of its processes ({@link KernelCounters#of}). */
+    public static String render(Machine machine) {
+        return render(machine.phys(), KernelCounters.of(machine));
     }
 
     public static String render(PhysicalMemory pm, KernelCounters k) {

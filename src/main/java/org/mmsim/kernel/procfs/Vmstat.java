@@ -3,6 +3,8 @@ package org.mmsim.kernel.procfs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.mmsim.kernel.machine.Machine;
+import org.mmsim.kernel.mm.VmCounters;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
 
@@ -92,6 +94,18 @@ public final class Vmstat {
     }
 
     public static String render(PhysicalMemory pm, KernelCounters k) {
+        return render(pm, k, new VmCounters());
+    }
+
+    /**
+     * The whole machine: the node and zone counters of its processes ({@link KernelCounters#of}) and
+     * the fault events ({@code pgfault}, {@code pgmajfault}) they counted.
+     */
+    public static String render(Machine machine) {
+        return render(machine.phys(), KernelCounters.of(machine), machine.processes().events());
+    }
+
+    private static String render(PhysicalMemory pm, KernelCounters k, VmCounters events) {
         long[] numa = new long[6];
         long highmemDirtyable = 0;
         for (int nid = 0; nid < pm.nrNodes(); nid++) {
@@ -110,12 +124,13 @@ public final class Vmstat {
         long[] dirty = globalDirtyLimits(pm, k, highmemDirtyable);
         StringBuilder sb = new StringBuilder();
         for (String name : names(pm)) {
-            line(sb, name, value(pm, k, name, numa, dirty));
+            line(sb, name, value(pm, k, events, name, numa, dirty));
         }
         return sb.toString();
     }
 
-    private static long value(PhysicalMemory pm, KernelCounters k, String name, long[] numa, long[] dirty) {
+    private static long value(PhysicalMemory pm, KernelCounters k, VmCounters events, String name, long[] numa,
+            long[] dirty) {
         for (int i = 0; i < Zoneinfo.NUMA_STATS.length; i++) {
             if (Zoneinfo.NUMA_STATS[i].equals(name)) {
                 return numa[i];
@@ -137,7 +152,15 @@ public final class Vmstat {
             case "nr_dirty_threshold" -> dirty[0];
             case "nr_dirty_background_threshold" -> dirty[1];
             case "pgfree" -> pm.vmEvents().pgfree();
+            case "pgfault" -> events.pgfault;
+            case "pgmajfault" -> events.pgmajfault;
             case "nr_mlock" -> k.nrMlock();
+            case "nr_zone_inactive_anon" -> k.nrInactiveAnon();
+            case "nr_zone_active_anon" -> k.nrActiveAnon();
+            case "nr_zone_inactive_file" -> k.nrInactiveFile();
+            case "nr_zone_active_file" -> k.nrActiveFile();
+            case "nr_zone_unevictable" -> k.nrUnevictable();
+            case "nr_zone_write_pending" -> k.nrDirty() + k.nrWriteback();
             default -> Zoneinfo.nodeStat(name, k);
         };
     }

@@ -1,6 +1,8 @@
 package org.mmsim.kernel.procfs;
 
 import java.util.List;
+import java.util.function.IntFunction;
+import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.phys.NodeView;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
@@ -60,7 +62,30 @@ public final class Zoneinfo {
         return render(pm, KernelCounters.NONE);
     }
 
+    /** Node counters for node 0 only (the machine-wide record); zone LRU counters 0. */
     public static String render(PhysicalMemory pm, KernelCounters k) {
+        return render(pm, nid -> nid == 0 ? k : KernelCounters.NONE, (nid, zoneIdx, name) -> 0L);
+    }
+
+    /** The whole machine: each node's stats and each zone's {@code nr_zone_*} LRU counters from {@link PageCounters}. */
+    public static String render(Machine machine) {
+        PageCounters pc = PageCounters.of(machine);
+        return render(machine.phys(), pc::node, (nid, zoneIdx, name) -> switch (name) {
+            case "nr_zone_inactive_anon" -> pc.zone(nid, zoneIdx, PageCounters.ZONE_INACTIVE_ANON);
+            case "nr_zone_active_anon" -> pc.zone(nid, zoneIdx, PageCounters.ZONE_ACTIVE_ANON);
+            case "nr_zone_inactive_file" -> pc.zone(nid, zoneIdx, PageCounters.ZONE_INACTIVE_FILE);
+            case "nr_zone_active_file" -> pc.zone(nid, zoneIdx, PageCounters.ZONE_ACTIVE_FILE);
+            default -> 0L;
+        });
+    }
+
+    /** A zone counter other than {@code nr_free_pages}, by node, zone index and name. */
+    private interface ZoneStat {
+        long value(int nid, int zoneIdx, String name);
+    }
+
+    private static String render(PhysicalMemory pm, IntFunction<KernelCounters> nodeCounters,
+            ZoneStat zoneStat) {
         StringBuilder sb = new StringBuilder();
         int onlineCpus = pm.config().totalCpus();
         for (NodeView node : pm.nodes()) {
@@ -70,8 +95,9 @@ public final class Zoneinfo {
                 if (z.populated() && first) {
                     first = false;
                     sb.append("\n  per-node stats");
+                    KernelCounters k = nodeCounters.apply(node.nid());
                     for (String name : NODE_STATS) {
-                        stat(sb, name, node.nid() == 0 ? nodeStat(name, k) : 0);
+                        stat(sb, name, nodeStat(name, k));
                     }
                 }
                 sb.append(String.format("\n  pages free     %d\n        boost    %d\n        min      %d"
@@ -90,7 +116,8 @@ public final class Zoneinfo {
                     continue;
                 }
                 for (String name : zoneStats(pm.config().arch().is64Bit())) {
-                    stat(sb, name, name.equals("nr_free_pages") ? z.freePages() : 0);
+                    long value = name.equals("nr_free_pages") ? z.freePages() : zoneStat.value(node.nid(), z.zoneIdx(), name);
+                    stat(sb, name, value);
                 }
                 long[] numa = {z.numaHit(), z.numaMiss(), z.numaForeign(), z.numaInterleave(), z.numaLocal(), z.numaOther()};
                 for (int i = 0; i < NUMA_STATS.length; i++) {
