@@ -249,6 +249,8 @@ class OperationRequests {
                 r.access() == null ? "read" : r.access());
     }
 
+    private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "malloc", "free", "mallopt",
+            "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch");
     private static final String OPS = "alloc_pages, free_pages, create_process, exit, malloc, free, mallopt, mmap, "
             + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch";
 
@@ -270,7 +272,12 @@ class OperationRequests {
                 case "alloc_pages" -> allocPages(json.treeToValue(fields, AllocPagesRequest.class), prefix);
                 case "free_pages" -> freePages(json.treeToValue(fields, FreePagesRequest.class), prefix);
                 case "create_process" -> createProcess(json.treeToValue(fields, CreateProcessRequest.class), prefix);
-                default -> processOp(op.asString(), pid(pidNode, prefix), fields, prefix);
+                default -> {
+                    if (!PROCESS_OPS.contains(op.asString())) {
+                        throw new ApiInputException(prefix + "op", "unknown op \"" + op.asString() + "\"; one of " + OPS);
+                    }
+                    yield processOp(op.asString(), pid(pidNode, prefix), fields, prefix);
+                }
             };
         } catch (JacksonException e) {
             String field = e.getPath().isEmpty() ? "" : e.getPath().get(0).getPropertyName();

@@ -7,6 +7,13 @@ import java.util.function.Function;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.procfs.Buddyinfo;
 import org.mmsim.kernel.procfs.Meminfo;
+import org.mmsim.kernel.procfs.PidMaps;
+import org.mmsim.kernel.procfs.PidNumaMaps;
+import org.mmsim.kernel.procfs.PidSmaps;
+import org.mmsim.kernel.procfs.PidSmapsRollup;
+import org.mmsim.kernel.procfs.PidStatus;
+import java.util.Optional;
+import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.procfs.Numastat;
 import org.mmsim.kernel.procfs.Pagetypeinfo;
 import org.mmsim.kernel.procfs.Vmstat;
@@ -47,21 +54,22 @@ class ProcController {
     @GetMapping("/zoneinfo")
     @Operation(operationId = "procZoneinfo", summary = "/proc/zoneinfo: every zone's counters, watermarks, protection")
     String zoneinfo(@PathVariable String sid) {
-        return render(sid, Zoneinfo::render);
+        return sessions.read(sid, Zoneinfo::render);
     }
 
     @GetMapping("/meminfo")
     @Operation(operationId = "procMeminfo", summary = "/proc/meminfo",
-            description = "MemTotal, MemFree, MemAvailable and the other fields of fs/proc/meminfo.c. Fields of "
-                    + "subsystems the simulator does not model yet (page cache, slab, swap, user memory) are 0.")
+            description = "MemTotal, MemFree, MemAvailable and the other fields of fs/proc/meminfo.c, with the "
+                    + "processes' memory (AnonPages, Mapped, Cached, Shmem, PageTables, Committed_AS, the LRU lists). "
+                    + "Fields of subsystems the simulator does not model yet (slab, swap) are 0.")
     String meminfo(@PathVariable String sid) {
-        return render(sid, Meminfo::render);
+        return sessions.read(sid, Meminfo::render);
     }
 
     @GetMapping("/vmstat")
     @Operation(operationId = "procVmstat", summary = "/proc/vmstat: nr_free_pages, numa_*, pgalloc_*, pgfree, …")
     String vmstat(@PathVariable String sid) {
-        return render(sid, Vmstat::render);
+        return sessions.read(sid, Vmstat::render);
     }
 
     @GetMapping("/numastat")
@@ -84,6 +92,46 @@ class ProcController {
             }
             return Numastat.renderSysfs(pm, nid);
         });
+    }
+
+    @GetMapping("/{pid}/maps")
+    @Operation(operationId = "procPidMaps", summary = "/proc/PID/maps: one line per VMA",
+            description = "fs/proc/task_mmu.c show_map_vma: start-end perms offset dev inode, then the name at "
+                    + "column 73: the image path, [heap], [stack], /dev/zero (deleted) for shared anonymous memory.")
+    String maps(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, PidMaps::render);
+    }
+
+    @GetMapping("/{pid}/smaps")
+    @Operation(operationId = "procPidSmaps", summary = "/proc/PID/smaps: per VMA Rss, Pss, Shared/Private Clean/Dirty, …",
+            description = "__show_smap with smaps_account's rules: the zero page is not counted; Pss divides a "
+                    + "shared page by its mapcount.")
+    String smaps(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, PidSmaps::render);
+    }
+
+    @GetMapping("/{pid}/smaps_rollup")
+    @Operation(operationId = "procPidSmapsRollup", summary = "/proc/PID/smaps_rollup: smaps summed over the VMAs")
+    String smapsRollup(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, PidSmapsRollup::render);
+    }
+
+    @GetMapping("/{pid}/status")
+    @Operation(operationId = "procPidStatus", summary = "/proc/PID/status: VmPeak, VmSize, VmRSS, RssAnon, VmPTE, …")
+    String status(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, PidStatus::render);
+    }
+
+    @GetMapping("/{pid}/numa_maps")
+    @Operation(operationId = "procPidNumaMaps", summary = "/proc/PID/numa_maps: policy and pages per node, per VMA")
+    String numaMaps(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, PidNumaMaps::render);
+    }
+
+    /** A /proc/PID file: 404 when Linux would have no /proc/PID (no such process, or reaped). */
+    private String pidFile(String sid, int pid, java.util.function.BiFunction<Machine, Integer, Optional<String>> renderer) {
+        return sessions.read(sid, m -> renderer.apply(m, pid).orElseThrow(() -> new NotFoundException("pid",
+                "/proc/" + pid + " does not exist: no such process, or it has exited and was reaped")));
     }
 
     private String render(String sid, Function<PhysicalMemory, String> renderer) {

@@ -153,4 +153,25 @@ class ProcessApiTest extends ApiTest {
                 .andExpect(status().isOk());
         call(get(b + "/processes/1000")).andExpect(jsonPath("$.mm.rss.anon").value(3));
     }
+
+    // fs/proc/task_mmu.c show_map_vma: the image, [stack]; status VmStk is the 132 KiB initial stack
+    @Test
+    void procPidFilesRenderTheKernelFormats_andVanishWithTheProcess() throws Exception {
+        String s = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        String b = "/api/v1/sessions/" + s;
+        int pid = body(postJson(b + "/processes", "{\"name\": \"app\"}")).get("pid").asInt();
+        String maps = call(get(b + "/proc/" + pid + "/maps")).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(maps).startsWith("555555554000-555555564000 r-xp 00000000 08:01 ");
+        assertThat(maps).contains("/usr/bin/app\n").contains("7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0");
+        assertThat(maps).endsWith("[stack]\n");
+        String status = call(get(b + "/proc/" + pid + "/status")).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(status).contains("VmStk:\t     132 kB\n");
+        call(get(b + "/proc/" + pid + "/smaps")).andExpect(status().isOk());
+        call(get(b + "/proc/" + pid + "/numa_maps")).andExpect(status().isOk());
+        call(get(b + "/proc/meminfo")).andExpect(status().isOk());
+        postJson(b + "/processes/" + pid + "/exit", "{}").andExpect(status().isOk());
+        call(get(b + "/proc/" + pid + "/maps")).andExpect(status().isNotFound());
+    }
 }
