@@ -54,19 +54,26 @@ public class ServiceConfiguration {
             openApi.getComponents().addSchemas("Problem", problem);
             Content content = new Content().addMediaType("application/problem+json",
                     new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
-            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(op -> {
+            openApi.getPaths().forEach((name, path) -> path.readOperations().forEach(op -> {
+                boolean session = name.contains("{sid}") || name.endsWith("/sessions");
                 op.getResponses().putIfAbsent("400", new ApiResponse().description("Bad request: malformed JSON, a "
                         + "wrong type, or a value out of range; nothing changed.").content(content));
-                op.getResponses().putIfAbsent("404", new ApiResponse()
-                        .description("No such session or resource.").content(content));
+                if (session || !name.startsWith("/api/v1/replacement")) {
+                    op.getResponses().putIfAbsent("404", new ApiResponse()
+                            .description("No such session or resource.").content(content));
+                }
                 if (op.getRequestBody() != null || op.getOperationId().startsWith("take")) {
-                    op.getResponses().putIfAbsent("409", new ApiResponse().description("Another server process "
-                            + "changed the session at the same moment; nothing changed, retry.").content(content));
+                    if (session) {
+                        op.getResponses().putIfAbsent("409", new ApiResponse().description("Another server process "
+                                + "changed the session at the same moment; nothing changed, retry.").content(content));
+                    }
                     op.getResponses().putIfAbsent("415", new ApiResponse()
                             .description("The body is not application/json.").content(content));
-                    op.getResponses().putIfAbsent("422", new ApiResponse().description("A configured server limit "
-                            + "(mmsim.*: memory per session, nodes, sessions, batch size) would be exceeded.")
-                            .content(content));
+                    if (session) {
+                        op.getResponses().putIfAbsent("422", new ApiResponse().description("A configured server "
+                                + "limit (mmsim.*: memory per session, nodes, sessions, batch size) would be exceeded.")
+                                .content(content));
+                    }
                 }
                 op.getResponses().putIfAbsent("500", new ApiResponse()
                         .description("A bug in mmsim; nothing changed.").content(content));
