@@ -51,7 +51,9 @@ public final class Mprotect {
             if (next == null) {
                 return Mmap.Result.errno("ENOMEM");
             }
-            nstart = tmp;
+            // tmp = vma_iter_end(&vmi): the end of the VMA now covering the range, which lies
+            // beyond tmp when the range merged into the next VMA
+            nstart = Math.max(tmp, next.vmEnd);
             if (nstart >= end) {
                 return Mmap.Result.ok(0);
             }
