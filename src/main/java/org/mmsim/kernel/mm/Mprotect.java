@@ -12,6 +12,9 @@ import org.mmsim.kernel.phys.PhysicalMemory;
  */
 public final class Mprotect {
     private static final long VM_ACCESS_FLAGS = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC;
+    /** {@code _PAGE_CHG_MASK} without the pfn: what {@code pte_modify()} keeps of the old entry. */
+    private static final long PAGE_CHG_MASK = Pte._PAGE_PCD | Pte._PAGE_PWT | Pte._PAGE_SPECIAL | Pte._PAGE_ACCESSED
+            | Pte._PAGE_DIRTY | Pte._PAGE_SOFT_DIRTY | Pte._PAGE_UFFD_WP;
 
     private Mprotect() {
     }
@@ -112,7 +115,7 @@ public final class Mprotect {
             if (!Pte.present(pte)) {
                 return pte;
             }
-            long base = Pte.mk(Pte.pfn(pte), pte & (Pte._PAGE_ACCESSED | Pte._PAGE_DIRTY | Pte._PAGE_SPECIAL));
+            long base = Pte.mk(Pte.pfn(pte), pte & PAGE_CHG_MASK);
             long e = base | Pte.protToPte((vmFlags & VM_ACCESS_FLAGS) != 0, false,
                     (vmFlags & VmFlags.VM_EXEC) != 0, mm.pgd.arch());
             boolean writable = (vmFlags & VmFlags.VM_WRITE) != 0 && !Pte.special(pte)

@@ -195,4 +195,20 @@ class MunmapMprotectSplitTest {
         assertThat(r.faults().minor()).isZero();
         assertThat(r.signal()).isNull();
     }
+
+    /** pte_modify keeps _PAGE_CHG_MASK (pfn, accessed, dirty, soft-dirty, special): mprotect changes only the protection. */
+    @Test
+    void mprotectShouldKeepTheSoftDirtyBit() {
+        long a = sim.mmapAnon(pid, PAGE, "rw-");
+        sim.touch(pid, a, 1, "write");
+        long before = sim.mm(pid).pgd().get(a);
+        assertThat(Pte.softDirty(before)).isTrue();
+
+        sim.mprotect(pid, a, PAGE, "r--");
+
+        long after = sim.mm(pid).pgd().get(a);
+        assertThat(Pte.softDirty(after)).isTrue();
+        assertThat(Pte.dirty(after) && Pte.young(after)).isTrue();
+        assertThat(Pte.pfn(after)).isEqualTo(Pte.pfn(before));
+    }
 }
