@@ -2,6 +2,7 @@ package org.mmsim.kernel.mm;
 
 import org.mmsim.kernel.numa.MemPolicy;
 import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
 
 /**
@@ -101,30 +102,30 @@ public final class Mprotect {
     }
 
     /**
-     * {@code change_protection()} → {@code change_pte_range()}: every present PTE gets the new
-     * access bits. A private mapping's PTEs stay read-only (copy-on-write) unless the page is
-     * exclusively this mapping's and already dirty ({@code can_change_pte_writable}); the zero
-     * page always stays read-only.
+     * {@code change_protection()} → {@code change_pte_range()}: every present PTE becomes
+     * {@code pte_modify(pte, vma->vm_page_prot)}. A shared anonymous (shmem) mapping wants no
+     * write notification, so a writable one gets PAGE_SHARED and its PTEs are writable at once;
+     * a private one gets PAGE_COPY, and {@code can_change_pte_writable} upgrades only anonymous
+     * pages exclusive to this PTE. The zero page always stays read-only.
      */
     static void changeProtection(MmStruct mm, PhysicalMemory phys, long start, long end, long vmFlags) {
         if (mm.pgd == null) {
             return;
         }
         boolean shared = (vmFlags & VmFlags.VM_SHARED) != 0;
+        long newProt = Pte.vmGetPageProt(vmFlags, mm.pgd.arch());
         mm.pgd.updateRange(start, end, (va, pte) -> {
             if (!Pte.present(pte)) {
                 return pte;
             }
-            long base = Pte.mk(Pte.pfn(pte), pte & PAGE_CHG_MASK);
-            long e = base | Pte.protToPte((vmFlags & VM_ACCESS_FLAGS) != 0, false,
-                    (vmFlags & VmFlags.VM_EXEC) != 0, mm.pgd.arch());
-            boolean writable = (vmFlags & VmFlags.VM_WRITE) != 0 && !Pte.special(pte)
-                    && (shared ? Pte.dirty(pte) : Pte.dirty(pte) && exclusive(phys, Pte.pfn(pte)));
-            if ((vmFlags & VM_ACCESS_FLAGS) == 0) {
-                e &= ~(Pte._PAGE_PRESENT | Pte._PAGE_USER);
-                e |= Pte._PAGE_PROTNONE;
+            long pfn = Pte.pfn(pte);
+            long e = Pte.mk(pfn, (pte & PAGE_CHG_MASK) | newProt);
+            if (Pte.special(pte)) {
+                return Pte.wrprotect(e);
             }
-            return writable ? Pte.mkwrite(e) : e;
+            boolean upgrade = !shared && (vmFlags & VmFlags.VM_WRITE) != 0
+                    && phys.pageOwner(pfn) == PageStore.OWNER_ANON && exclusive(phys, pfn);
+            return upgrade ? Pte.mkwrite(e) : e;
         });
     }
 

@@ -211,4 +211,23 @@ class MunmapMprotectSplitTest {
         assertThat(Pte.dirty(after) && Pte.young(after)).isTrue();
         assertThat(Pte.pfn(after)).isEqualTo(Pte.pfn(before));
     }
+
+    /**
+     * A shared anonymous (shmem) mapping wants no write notification, so its vm_page_prot is
+     * PAGE_SHARED: mprotect back to rw- makes every present PTE writable, clean or not, and the
+     * next write does not fault.
+     */
+    @Test
+    void mprotectOfASharedMappingBackToWritableShouldNeedNoWriteFault() {
+        long a = sim.mmap(pid, 0, 4 * PAGE, "rw-", "MAP_SHARED", "MAP_ANONYMOUS").address();
+        sim.touch(pid, a, 4 * PAGE, "read");
+        sim.mprotect(pid, a, 4 * PAGE, "r--");
+        assertThat(Pte.write(sim.mm(pid).pgd().get(a))).isFalse();
+
+        sim.mprotect(pid, a, 4 * PAGE, "rw-");
+        Touch.Result w = sim.touch(pid, a, 4 * PAGE, "write");
+
+        assertThat(Pte.write(sim.mm(pid).pgd().get(a))).isTrue();
+        assertThat(w.faults().minor()).isZero();
+    }
 }
