@@ -27,6 +27,7 @@ import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.machine.MachineCodec;
 import org.mmsim.kernel.mm.MmStruct;
 import org.mmsim.kernel.mm.Vma;
+import org.mmsim.kernel.mm.VmFlags;
 import org.mmsim.kernel.phys.Machines;
 
 /**
@@ -142,6 +143,8 @@ class RandomVmOperationsTest {
         } else if (dice < 97) {
             return new Mallopt(pid, rnd.nextBoolean() ? "M_MMAP_THRESHOLD" : "M_TRIM_THRESHOLD",
                     rnd.nextLong(0, 256 * 1024));
+        } else if (rnd.nextInt(4) != 0) {
+            return touch(pid, mm);
         } else {
             pointers.remove(pid);
             return new Exit(pid, rnd.nextInt(256));
@@ -167,21 +170,30 @@ class RandomVmOperationsTest {
     }
 
     private Operation touch(int pid, MmStruct mm) {
-        String access = switch (rnd.nextInt(10)) {
-            case 0 -> "exec";
-            case 1, 2, 3, 4 -> "read";
-            default -> "write";
-        };
         List<Vma> vmas = new ArrayList<>();
         mm.vmas().forEach(vmas::add);
         Vma v = vmas.get(rnd.nextInt(vmas.size()));
-        long start;
+        String access;
         if (rnd.nextInt(8) == 0) {
+            access = switch (rnd.nextInt(3)) {
+                case 0 -> "exec";
+                case 1 -> "read";
+                default -> "write";
+            };
+        } else if ((v.vmFlags() & VmFlags.VM_WRITE) != 0) {
+            access = rnd.nextBoolean() ? "write" : "read";
+        } else if ((v.vmFlags() & VmFlags.VM_READ) != 0) {
+            access = (v.vmFlags() & VmFlags.VM_EXEC) != 0 && rnd.nextBoolean() ? "exec" : "read";
+        } else {
+            access = "read";
+        }
+        long start;
+        if (rnd.nextInt(20) == 0) {
             start = v.vmStart() - rnd.nextLong(1, 3 * PAGE);
         } else {
             start = v.vmStart() + rnd.nextLong(v.vmEnd() - v.vmStart());
         }
-        long len = Math.max(1, Math.min(rnd.nextLong(1, 24 * PAGE), v.vmEnd() - start + (rnd.nextInt(10) == 0 ? PAGE : 0)));
+        long len = Math.max(1, Math.min(rnd.nextLong(1, 24 * PAGE), v.vmEnd() - start + (rnd.nextInt(20) == 0 ? PAGE : 0)));
         return new Touch(pid, Math.max(0, start), len, access);
     }
 
