@@ -65,7 +65,9 @@ public final class Mmap {
         }
         long mmapEnd = addr + len > mm.taskSize && mm.taskSizeMax > mm.taskSize ? mm.taskSizeMax : mm.taskSize;
         boolean fixed = (flags & (MmapFlags.MAP_FIXED | MmapFlags.MAP_FIXED_NOREPLACE)) != 0;
-        boolean thp = is64Bit && !fixed && addr == 0 && type == MmapFlags.MAP_PRIVATE && len % PMD_SIZE == 0;
+        // round_hint_to_min() turns a hint within page 0 into NULL: no hint
+        boolean thp = is64Bit && !fixed && (addr & PAGE_MASK) == 0 && type == MmapFlags.MAP_PRIVATE
+                && len % PMD_SIZE == 0;
         UnmappedArea area = thp
                 ? thpGetUnmappedArea(mm, len, flags, mmapEnd)
                 : mm.vmas.getUnmappedArea(addr, len, flags, mm.mmapBase, mm.mmapMinAddr, mmapEnd);

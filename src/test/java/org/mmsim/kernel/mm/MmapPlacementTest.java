@@ -142,6 +142,14 @@ class MmapPlacementTest {
         assertThat(b & (2 * MiB - 1)).as("not a multiple: no alignment").isNotZero();
     }
 
+    /** round_hint_to_min() rounds a sub-page hint down to NULL: no hint, so the THP alignment still applies. */
+    @Test
+    void subPageHintShouldCountAsNoHintForThpAlignment() {
+        long a = sim.mmap(pid, 0x123, 4 * MiB, "rw-", "MAP_PRIVATE", "MAP_ANONYMOUS").address();
+
+        assertThat(a & (2 * MiB - 1)).isZero();
+    }
+
     /** A private writable mapping is charged (VM_ACCOUNT) and counted in VmData; a read-only one is not. */
     @Test
     void privateWritableMappingShouldBeAccountedAsData() {
