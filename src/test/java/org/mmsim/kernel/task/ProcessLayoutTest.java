@@ -128,6 +128,20 @@ class ProcessLayoutTest {
         assertThat(stack.vmEnd() - stack.vmStart()).isEqualTo(132 * VmSim.KiB);
     }
 
+    /** randomize_va_space 2: start_brk = PAGE_ALIGN(end of bss) + one page, then randomize_page() within 1 GiB. */
+    @Test
+    void aslrBreakShouldStartAtLeastOnePageAboveTheBssAndWithin1GiB() {
+        for (long seed = 1; seed <= 20; seed++) {
+            VmSim sim = VmSim.aslr(seed);
+            int pid = sim.create();
+            List<Vma> vmas = sim.vmas(pid);
+            long bssEnd = vmas.get(2).vmEnd();
+
+            assertThat(sim.mm(pid).startBrk() - bssEnd).as("seed %d", seed)
+                    .isBetween(VmSim.PAGE, VmSim.PAGE + (1L << 30) - VmSim.PAGE);
+        }
+    }
+
     private static List<Long> layout(VmSim sim) {
         MmStruct mm = sim.mm(1000);
         List<Long> starts = new java.util.ArrayList<>(sim.vmas(1000).stream().map(Vma::vmStart).toList());
