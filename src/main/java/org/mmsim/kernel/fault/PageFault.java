@@ -50,7 +50,7 @@ public final class PageFault {
         if (write && !Pte.write(pte)) {
             return doWpPage(mm, ctx, vma, address, pte, st);
         }
-        pt.set(address, write ? Pte.mkdirty(Pte.mkyoung(pte)) : Pte.mkyoung(pte));
+        pt.set(address, write ? Pte.mkdirty(Pte.mkyoung(pte), pt.arch()) : Pte.mkyoung(pte));
         return VM_FAULT_OK;
     }
 
@@ -58,7 +58,7 @@ public final class PageFault {
     private static long mkPte(MmStruct mm, Vma vma, long pfn, boolean write) {
         long e = Pte.mk(pfn, Pte.vmGetPageProt(vma.vmFlags(), mm.pgd().arch()));
         if (write) {
-            e = Pte.mkdirty(e);
+            e = Pte.mkdirty(e, mm.pgd().arch());
             if ((vma.vmFlags() & VmFlags.VM_WRITE) != 0) {
                 e = Pte.mkwrite(e);
             }
@@ -178,14 +178,14 @@ public final class PageFault {
         PhysicalMemory phys = ctx.phys();
         PageTable pt = mm.pgd();
         if ((vma.vmFlags() & (VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE)) != 0) {
-            pt.set(address, Pte.mkwrite(Pte.mkdirty(Pte.mkyoung(pte))));
+            pt.set(address, Pte.mkwrite(Pte.mkdirty(Pte.mkyoung(pte), pt.arch())));
             return VM_FAULT_OK;
         }
         long oldPfn = Pte.pfn(pte);
         boolean zero = Pte.special(pte);
         int oldOwner = zero ? -1 : phys.pageOwner(oldPfn);
         if (!zero && oldOwner == PageStore.OWNER_ANON && phys.pageRefcount(oldPfn) == 1) {
-            pt.set(address, Pte.mkwrite(Pte.mkdirty(Pte.mkyoung(pte))));
+            pt.set(address, Pte.mkwrite(Pte.mkdirty(Pte.mkyoung(pte), pt.arch())));
             st.cowReuse++;
             st.event(address, "cow-reuse", oldPfn);
             return VM_FAULT_OK;

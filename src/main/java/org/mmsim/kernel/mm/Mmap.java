@@ -65,7 +65,9 @@ public final class Mmap {
         }
         long mmapEnd = addr + len > mm.taskSize && mm.taskSizeMax > mm.taskSize ? mm.taskSizeMax : mm.taskSize;
         boolean fixed = (flags & (MmapFlags.MAP_FIXED | MmapFlags.MAP_FIXED_NOREPLACE)) != 0;
-        boolean thp = is64Bit && !fixed && addr == 0 && type == MmapFlags.MAP_PRIVATE && len % PMD_SIZE == 0;
+        // round_hint_to_min() turns a hint within page 0 into NULL: no hint
+        boolean thp = is64Bit && !fixed && (addr & PAGE_MASK) == 0 && type == MmapFlags.MAP_PRIVATE
+                && len % PMD_SIZE == 0;
         UnmappedArea area = thp
                 ? thpGetUnmappedArea(mm, len, flags, mmapEnd)
                 : mm.vmas.getUnmappedArea(addr, len, flags, mm.mmapBase, mm.mmapMinAddr, mmapEnd);
@@ -275,8 +277,8 @@ public final class Mmap {
 
     /**
      * {@code SYSCALL_DEFINE1(brk)}: answers the new break, or the old one when the request is
-     * refused (below {@code start_brk}, colliding with the next mapping's guard gap, or out of
-     * memory). Within one page only {@code mm->brk} moves; shrinking unmaps
+     * refused (below {@code start_brk}, colliding with the next mapping's guard gap, shrinking
+     * where no VMA is left between the two breaks, or out of memory). Within one page only {@code mm->brk} moves; shrinking unmaps
      * {@code [PAGE_ALIGN(new), PAGE_ALIGN(old))}; growing extends the heap VMA or creates it
      * ({@code do_brk_flags}).
      */
@@ -292,6 +294,11 @@ public final class Mmap {
             return newBrk;
         }
         if (newBrk <= mm.brk) {
+            // "mapping intersects with an existing non-brk vma": nothing of the heap left to unmap
+            Vma brkVma = mm.vmas.findVmaIntersection(newAligned, oldAligned);
+            if (brkVma == null) {
+                return origBrk;
+            }
             mm.brk = newBrk;
             Result r = doVmiMunmap(mm, ctx, newAligned, oldAligned - newAligned);
             if (r.failed()) {

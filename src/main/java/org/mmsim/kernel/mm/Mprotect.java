@@ -2,6 +2,7 @@ package org.mmsim.kernel.mm;
 
 import org.mmsim.kernel.numa.MemPolicy;
 import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
 
 /**
@@ -12,6 +13,9 @@ import org.mmsim.kernel.phys.PhysicalMemory;
  */
 public final class Mprotect {
     private static final long VM_ACCESS_FLAGS = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC;
+    /** {@code _PAGE_CHG_MASK} without the pfn: what {@code pte_modify()} keeps of the old entry. */
+    private static final long PAGE_CHG_MASK = Pte._PAGE_PCD | Pte._PAGE_PWT | Pte._PAGE_SPECIAL | Pte._PAGE_ACCESSED
+            | Pte._PAGE_DIRTY | Pte._PAGE_SOFT_DIRTY | Pte._PAGE_UFFD_WP;
 
     private Mprotect() {
     }
@@ -51,7 +55,9 @@ public final class Mprotect {
             if (next == null) {
                 return Mmap.Result.errno("ENOMEM");
             }
-            nstart = tmp;
+            // tmp = vma_iter_end(&vmi): the end of the VMA now covering the range, which lies
+            // beyond tmp when the range merged into the next VMA
+            nstart = Math.max(tmp, next.vmEnd);
             if (nstart >= end) {
                 return Mmap.Result.ok(0);
             }
@@ -96,30 +102,30 @@ public final class Mprotect {
     }
 
     /**
-     * {@code change_protection()} → {@code change_pte_range()}: every present PTE gets the new
-     * access bits. A private mapping's PTEs stay read-only (copy-on-write) unless the page is
-     * exclusively this mapping's and already dirty ({@code can_change_pte_writable}); the zero
-     * page always stays read-only.
+     * {@code change_protection()} → {@code change_pte_range()}: every present PTE becomes
+     * {@code pte_modify(pte, vma->vm_page_prot)}. A shared anonymous (shmem) mapping wants no
+     * write notification, so a writable one gets PAGE_SHARED and its PTEs are writable at once;
+     * a private one gets PAGE_COPY, and {@code can_change_pte_writable} upgrades only anonymous
+     * pages exclusive to this PTE. The zero page always stays read-only.
      */
     static void changeProtection(MmStruct mm, PhysicalMemory phys, long start, long end, long vmFlags) {
         if (mm.pgd == null) {
             return;
         }
         boolean shared = (vmFlags & VmFlags.VM_SHARED) != 0;
+        long newProt = Pte.vmGetPageProt(vmFlags, mm.pgd.arch());
         mm.pgd.updateRange(start, end, (va, pte) -> {
             if (!Pte.present(pte)) {
                 return pte;
             }
-            long base = Pte.mk(Pte.pfn(pte), pte & (Pte._PAGE_ACCESSED | Pte._PAGE_DIRTY | Pte._PAGE_SPECIAL));
-            long e = base | Pte.protToPte((vmFlags & VM_ACCESS_FLAGS) != 0, false,
-                    (vmFlags & VmFlags.VM_EXEC) != 0, mm.pgd.arch());
-            boolean writable = (vmFlags & VmFlags.VM_WRITE) != 0 && !Pte.special(pte)
-                    && (shared ? Pte.dirty(pte) : Pte.dirty(pte) && exclusive(phys, Pte.pfn(pte)));
-            if ((vmFlags & VM_ACCESS_FLAGS) == 0) {
-                e &= ~(Pte._PAGE_PRESENT | Pte._PAGE_USER);
-                e |= Pte._PAGE_PROTNONE;
+            long pfn = Pte.pfn(pte);
+            long e = Pte.mk(pfn, (pte & PAGE_CHG_MASK) | newProt);
+            if (Pte.special(pte)) {
+                return Pte.wrprotect(e);
             }
-            return writable ? Pte.mkwrite(e) : e;
+            boolean upgrade = !shared && (vmFlags & VmFlags.VM_WRITE) != 0
+                    && phys.pageOwner(pfn) == PageStore.OWNER_ANON && exclusive(phys, pfn);
+            return upgrade ? Pte.mkwrite(e) : e;
         });
     }
 

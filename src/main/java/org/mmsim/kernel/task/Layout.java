@@ -43,7 +43,10 @@ record Layout(long taskSize, long taskSizeMax, long stackTop, long mmapBase, lon
                 ? ELF_ET_DYN_BASE + (aslr ? (rnd.nextLong() & ((1L << mmapRndBits) - 1)) << Arch.PAGE_SHIFT : 0)
                 : I386_TEXT_BASE;
         long brkRange = is64 ? 1L << 30 : 32L << 20;
-        long brkOffset = aslr ? Math.floorMod(rnd.nextLong(), brkRange >>> Arch.PAGE_SHIFT) << Arch.PAGE_SHIFT : 0;
+        // load_elf_binary(): "leave a gap between .bss and brk" (one page), then arch_randomize_brk()
+        long brkOffset = aslr
+                ? PAGE_SIZE + (Math.floorMod(rnd.nextLong(), brkRange >>> Arch.PAGE_SHIFT) << Arch.PAGE_SHIFT)
+                : 0;
         return new Layout(taskSize, taskSizeMax, stackTop, mmapBase, loadBase, brkOffset);
     }
 }
