@@ -113,10 +113,12 @@ class ProcessController {
     @Schema(description = "malloc's answer: the pointer (null: NULL with ENOMEM), where the chunk lies.")
     record MallocResponse(long version, String address, String via, long chunkSize, String chunkAddress, String path,
                           String error,
-                          @Schema(description = "How far this call moved the break (sbrk), bytes.") long brkIncrement) {
+                          @Schema(description = "How far this call moved the break (sbrk), bytes.") long brkIncrement,
+                          @Schema(description = "SIGABRT when glibc aborted (error holds its message); the process "
+                                  + "is then killed.") String signal) {
         static MallocResponse from(long version, Malloc.Result r) {
             return new MallocResponse(version, hexOrNull(r.address()), r.via(), r.chunkSize(),
-                    hexOrNull(r.chunkAddress()), r.path(), r.error(), r.brkIncrement());
+                    hexOrNull(r.chunkAddress()), r.path(), r.error(), r.brkIncrement(), r.signal());
         }
     }
 

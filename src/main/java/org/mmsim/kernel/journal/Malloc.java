@@ -12,7 +12,7 @@ public record Malloc(int pid, long size) implements Operation {
      * heap, {@code "mmap"}: its own mapping), its chunk and how glibc found it.
      */
     public record Result(Long address, String via, long chunkSize, Long chunkAddress, String path, String error,
-                         long brkIncrement) implements OperationResult {
+                         long brkIncrement, String signal) implements OperationResult {
     }
 
     @Override
@@ -23,11 +23,16 @@ public record Malloc(int pid, long size) implements Operation {
     @Override
     public Result applyTo(Machine machine) {
         Task t = machine.processes().tasks().running(pid);
-        MallocResult r = machine.processes().malloc(t, size);
+        var call = machine.processes().malloc(t, size);
+        if (call.abort() != null) {
+            return new Result(null, null, 0, null, "ABORT", call.abort(), 0, "SIGABRT");
+        }
+        MallocResult r = call.result();
         if (r.address() == 0) {
-            return new Result(null, r.via(), r.chunkSize(), null, String.valueOf(r.path()), "ENOMEM", r.brkIncrement());
+            return new Result(null, r.via(), r.chunkSize(), null, String.valueOf(r.path()), "ENOMEM", r.brkIncrement(),
+                    null);
         }
         return new Result(r.address(), r.via(), r.chunkSize(), r.chunkAddress(), String.valueOf(r.path()), null,
-                r.brkIncrement());
+                r.brkIncrement(), null);
     }
 }

@@ -900,8 +900,7 @@ public final class Malloc {
                 oldTop.size = (size + oldSize) | Chunk.PREV_INUSE;
                 segments.put(segmentOf(oldTop.address), oldEnd + size);
             } else if (contiguous && oldSize != 0 && Long.compareUnsigned(brk, oldEnd) < 0) {
-                throw new IllegalStateException("break adjusted to free malloc space: sbrk returned "
-                        + Long.toHexString(brk) + " below the top's end " + Long.toHexString(oldEnd));
+                throw new MallocAbort("break adjusted to free malloc space");
             } else {
                 newTopAfterSbrk(oldTop, oldSize, oldEnd, brk, size, sndBrk, call);
             }

@@ -318,11 +318,24 @@ public final class Processes {
         };
     }
 
-    public MallocResult malloc(Task t, long bytes) {
+    /** What malloc did, or glibc's abort message when it killed the process with SIGABRT. */
+    public record MallocCall(MallocResult result, String abort) {
+    }
+
+    /**
+     * glibc malloc in {@code t}. When glibc aborts ({@code malloc_printerr}, e.g. the break was
+     * moved below its heap behind its back) the process is killed by SIGABRT, as on Linux.
+     */
+    public MallocCall malloc(Task t, long bytes) {
         if (bytes < 0) {
             throw new KernelInputException("size", "must not be negative");
         }
-        return t.malloc.malloc(bytes, syscalls(t));
+        try {
+            return new MallocCall(t.malloc.malloc(bytes, syscalls(t)), null);
+        } catch (org.mmsim.kernel.libc.MallocAbort e) {
+            kill(t, "SIGABRT", "malloc(): " + e.getMessage());
+            return new MallocCall(null, e.getMessage());
+        }
     }
 
     public FreeResult free(Task t, long address) {

@@ -143,4 +143,22 @@ class MallocPlacementTest {
         assertThat(t.faults().anonAlloc()).isEqualTo(pages);
         assertThat(sim.mm(pid).counter(MmStruct.MM_ANONPAGES)).isEqualTo(anonBefore + pages);
     }
+
+    // malloc.c sysmalloc: a break moved below the heap behind glibc's back → malloc_printerr
+    // ("break adjusted to free malloc space") → abort(): the process dies of SIGABRT
+    @Test
+    void mallocAfterTheBreakWasMovedBelowItsHeapAbortsTheProcess() {
+        VmSim sim = VmSim.x86_64();
+        int pid = sim.create();
+        org.mmsim.kernel.journal.Malloc.Result first = sim.apply(new org.mmsim.kernel.journal.Malloc(pid, 1));
+        long startBrk = sim.mm(pid).startBrk();
+        assertThat(first.via()).isEqualTo("brk");
+        sim.apply(new org.mmsim.kernel.journal.Malloc(pid, 130_000));
+        sim.brk(pid, startBrk);
+        org.mmsim.kernel.journal.Malloc.Result r = sim.apply(new org.mmsim.kernel.journal.Malloc(pid, 130_000));
+        assertThat(r.signal()).isEqualTo("SIGABRT");
+        assertThat(r.error()).isEqualTo("break adjusted to free malloc space");
+        assertThat(sim.task(pid).state()).isEqualTo(Task.State.KILLED);
+        assertThat(sim.task(pid).exitSignal()).isEqualTo("SIGABRT");
+    }
 }
