@@ -67,10 +67,10 @@ public final class PageFault {
     }
 
     /** {@code vma_alloc_folio()} under {@code get_vma_policy()}: the VMA's policy or the task's, interleaved by page index. */
-    private static long allocUserPage(MmStruct mm, MmContext ctx, Vma vma, long address, int owner) {
+    private static long allocUserPage(MmStruct mm, MmContext ctx, Vma vma, long address, int owner, boolean mapped) {
         MemPolicy policy = mm.vmaPolicy(vma);
         return ctx.phys().allocPagesMpol(0, GFP_USER_PAGE, policy, vma.linearPageIndex(address), ctx.cpu(),
-                ctx.task(), owner);
+                ctx.task(), owner, mapped);
     }
 
     /** Maps {@code pfn} at {@code address}: the rmap and RSS side of {@code set_pte_at}; OOM if a table cannot be allocated. */
@@ -78,14 +78,14 @@ public final class PageFault {
                                boolean takeRef) {
         if (!mm.pgd().set(address, pte)) {
             if (!takeRef) {
+                phys.pageAddMapcount(pfn, -1);
                 phys.putPage(pfn);
             }
             return VM_FAULT_OOM;
         }
         if (takeRef) {
-            phys.getPage(pfn);
+            phys.pageGetAndMap(pfn);
         }
-        phys.pageAddMapcount(pfn, 1);
         mm.addCounter(rssMember, 1);
         return VM_FAULT_OK;
     }
@@ -113,7 +113,7 @@ public final class PageFault {
             return VM_FAULT_OK;
         }
         mm.anonVmaPrepare(vma, ctx.events());
-        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON);
+        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
         if (pfn == PhysicalMemory.NO_PFN) {
             return VM_FAULT_OOM;
         }
@@ -140,7 +140,8 @@ public final class PageFault {
         int ret = VM_FAULT_OK;
         long cached = file.findPage(index);
         if (cached == PhysicalMemory.NO_PFN) {
-            cached = allocUserPage(mm, ctx, vma, address, file.isShmem() ? PageStore.OWNER_SHMEM : PageStore.OWNER_FILE);
+            cached = allocUserPage(mm, ctx, vma, address, file.isShmem() ? PageStore.OWNER_SHMEM : PageStore.OWNER_FILE,
+                    false);
             if (cached == PhysicalMemory.NO_PFN) {
                 return VM_FAULT_OOM;
             }
@@ -157,7 +158,7 @@ public final class PageFault {
             return r == VM_FAULT_OK ? ret : r;
         }
         mm.anonVmaPrepare(vma, ctx.events());
-        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON);
+        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
         if (pfn == PhysicalMemory.NO_PFN) {
             return VM_FAULT_OOM;
         }
@@ -191,12 +192,15 @@ public final class PageFault {
             return VM_FAULT_OK;
         }
         mm.anonVmaPrepare(vma, ctx.events());
-        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON);
+        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
         if (pfn == PhysicalMemory.NO_PFN) {
             return VM_FAULT_OOM;
         }
-        pt.set(address, Pte.mkyoung(mkPte(mm, vma, pfn, true)));
-        phys.pageAddMapcount(pfn, 1);
+        if (!pt.set(address, Pte.mkyoung(mkPte(mm, vma, pfn, true)))) {
+            phys.pageAddMapcount(pfn, -1);
+            phys.putPage(pfn);
+            return VM_FAULT_OOM;
+        }
         if (zero) {
             mm.addCounter(MmStruct.MM_ANONPAGES, 1);
         } else {

@@ -240,6 +240,18 @@ public final class PageStore {
         c[i + FLAGS] |= PG_COUNTERS;
     }
 
+    /**
+     * Adds to {@code _refcount} and {@code _mapcount} of the block at {@code headPfn} with one
+     * lookup (a fault mapping a page: {@code folio_get} + {@code folio_add_*_rmap}).
+     */
+    void addPageCounters(long headPfn, int refDelta, int mapDelta) {
+        long[] c = table.chunkWithAllFields(headPfn);
+        int i = PfnTable.index(headPfn);
+        c[i + REFCOUNT] += refDelta;
+        c[i + MAPCOUNT] += mapDelta;
+        c[i + FLAGS] |= PG_COUNTERS;
+    }
+
     void readFrom(DataInputStream in) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {

@@ -640,14 +640,29 @@ public final class PhysicalMemory {
      * {@code owner}; answers its pfn or {@link #NO_PFN}.
      */
     public long allocPagesMpol(int order, int gfp, MemPolicy policy, long ilx, int cpu, TaskContext task, int owner) {
+        return allocPagesMpol(order, gfp, policy, ilx, cpu, task, owner, false);
+    }
+
+    /**
+     * {@link #allocPagesMpol(int, int, MemPolicy, long, int, TaskContext, int)} for a page a PTE
+     * maps at once when {@code mapped}: it starts with refcount 1 and mapcount 1 (one store, as
+     * {@code folio_add_new_anon_rmap} on a fresh folio).
+     */
+    public long allocPagesMpol(int order, int gfp, MemPolicy policy, long ilx, int cpu, TaskContext task, int owner,
+                               boolean mapped) {
         int local = cpuNode[cpu];
         TaskContext t = task != null ? task : machineTask;
         MemPolicy pol = policy != null ? policy : t.mempolicy() != null ? t.mempolicy() : MemPolicy.LOCAL;
         long pfn = allocPagesMpol(gfp, order, pol, ilx, local, local, t);
         if (pfn != NO_PFN && owner != PageStore.OWNER_KERNEL) {
-            pages.setPageCounters(pfn, 1, -1, owner);
+            pages.setPageCounters(pfn, 1, mapped ? 0 : -1, owner);
         }
         return pfn;
+    }
+
+    /** A PTE now maps the page: {@code folio_get} and {@code folio_add_file_rmap_pte} in one store. */
+    public void pageGetAndMap(long pfn) {
+        pages.addPageCounters(pfn, 1, 1);
     }
 
     /** The heads of every allocated block, in pfn order (invariant checks, views). */
@@ -672,12 +687,12 @@ public final class PhysicalMemory {
 
     /** {@code get_page()} ({@code folio_get}): one more reference. */
     public void getPage(long pfn) {
-        pages.setPageCounters(pfn, pages.refcount(pfn) + 1, pages.mapcount(pfn), pages.owner(pfn));
+        pages.addPageCounters(pfn, 1, 0);
     }
 
     /** Adds {@code delta} to {@code _mapcount} ({@code folio_add_*_rmap} / {@code folio_remove_rmap_pte}). */
     public void pageAddMapcount(long pfn, int delta) {
-        pages.setPageCounters(pfn, pages.refcount(pfn), pages.mapcount(pfn) + delta, pages.owner(pfn));
+        pages.addPageCounters(pfn, 0, delta);
     }
 
     /**
