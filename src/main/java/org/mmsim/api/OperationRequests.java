@@ -5,7 +5,10 @@ import java.util.List;
 import org.mmsim.kernel.journal.AllocPages;
 import org.mmsim.kernel.journal.Brk;
 import org.mmsim.kernel.journal.CreateProcess;
+import org.mmsim.kernel.journal.Exec;
 import org.mmsim.kernel.journal.Exit;
+import org.mmsim.kernel.journal.Fork;
+import org.mmsim.kernel.journal.Wait;
 import org.mmsim.kernel.journal.Free;
 import org.mmsim.kernel.journal.FreePages;
 import org.mmsim.kernel.journal.Malloc;
@@ -112,6 +115,16 @@ class OperationRequests {
     record ExitRequest(@Schema(description = "Exit status 0..255.", example = "0") Integer code) {
     }
 
+    @Schema(description = "execve(2): a new program in the process; absent fields keep the current name/sizes.")
+    record ExecRequest(
+            @Schema(description = "The new program's name (comm).", example = "ls") String name,
+            @Schema(description = "Segment sizes.") ImageRequest image) {
+    }
+
+    @Schema(description = "waitpid(pid, &status, WNOHANG).")
+    record WaitRequest(@Schema(description = "The child to reap; absent or -1: any.", example = "1001") Integer pid) {
+    }
+
     @Schema(description = "glibc malloc(size).")
     record MallocRequest(@Schema(description = "Bytes (or with a unit).", example = "200000") String size) {
     }
@@ -199,6 +212,22 @@ class OperationRequests {
         return new Exit(pid, r == null || r.code() == null ? 0 : r.code());
     }
 
+    Operation fork(int pid) {
+        return new Fork(pid);
+    }
+
+    Operation exec(int pid, ExecRequest r, String prefix) {
+        ImageRequest img = r == null ? null : r.image();
+        Long text = img == null || img.text() == null ? null : Sizes.bytes(prefix + "image.text", img.text());
+        Long data = img == null || img.data() == null ? null : Sizes.bytes(prefix + "image.data", img.data());
+        Long bss = img == null || img.bss() == null ? null : Sizes.bytes(prefix + "image.bss", img.bss());
+        return new Exec(pid, r == null ? null : r.name(), text, data, bss);
+    }
+
+    Operation waitChild(int pid, WaitRequest r) {
+        return new Wait(pid, r == null || r.pid() == null ? -1 : r.pid());
+    }
+
     Operation malloc(int pid, MallocRequest r, String prefix) {
         return new Malloc(pid, Sizes.bytes(prefix + "size", r.size()));
     }
@@ -249,9 +278,9 @@ class OperationRequests {
                 r.access() == null ? "read" : r.access());
     }
 
-    private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "malloc", "free", "mallopt",
+    private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "fork", "exec", "wait", "malloc", "free", "mallopt",
             "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch");
-    private static final String OPS = "alloc_pages, free_pages, create_process, exit, malloc, free, mallopt, mmap, "
+    private static final String OPS = "alloc_pages, free_pages, create_process, exit, fork, exec, wait, malloc, free, mallopt, mmap, "
             + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch";
 
     /** One element of an {@code /ops} batch: {@code {"op": "alloc_pages", …fields}}. */
@@ -289,6 +318,9 @@ class OperationRequests {
     private Operation processOp(String op, int pid, ObjectNode fields, String prefix) {
         return switch (op) {
             case "exit" -> exit(pid, json.treeToValue(fields, ExitRequest.class));
+            case "fork" -> fork(pid);
+            case "exec" -> exec(pid, json.treeToValue(fields, ExecRequest.class), prefix);
+            case "wait" -> waitChild(pid, json.treeToValue(fields, WaitRequest.class));
             case "malloc" -> malloc(pid, json.treeToValue(fields, MallocRequest.class), prefix);
             case "free" -> free(pid, json.treeToValue(fields, FreeRequest.class), prefix);
             case "mallopt" -> mallopt(pid, json.treeToValue(fields, MalloptRequest.class), prefix);

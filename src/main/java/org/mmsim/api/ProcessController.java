@@ -108,6 +108,54 @@ class ProcessController {
     record ExitResponse(long version, int pid, @Schema(example = "exited") String state, int code) {
     }
 
+    @Schema(description = "The child of fork (201), or pid null with the errno.")
+    record ForkResponse(long version, Integer pid, String error, ProcessView process) {
+    }
+
+    @PostMapping(path = "/{pid}/fork")
+    @Operation(operationId = "fork", summary = "fork(2): a child sharing the parent's pages copy-on-write",
+            description = "dup_mmap: every VMA is copied (VM_DONTCOPY ones excepted); page tables only for VMAs with "
+                    + "an anon_vma, whose writable private PTEs are write-protected in both; MAP_SHARED memory "
+                    + "stays shared. The child is a zombie after exit until this process waits.")
+    @ApiResponse(responseCode = "201", description = "Created; Location points at the child.")
+    @ApiResponse(responseCode = "200", description = "Not created: ENOMEM.")
+    ResponseEntity<ForkResponse> fork(@PathVariable String sid, @PathVariable int pid) {
+        var applied = apply(sid, requests.fork(pid));
+        org.mmsim.kernel.journal.Fork.Result r = (org.mmsim.kernel.journal.Fork.Result) applied.result();
+        if (r.pid() < 0) {
+            return ResponseEntity.ok(new ForkResponse(applied.version(), null, r.error(), null));
+        }
+        ProcessView view = sessions.read(sid, m -> ProcessView.from(m, m.processes().tasks().get(r.pid())));
+        return ResponseEntity.created(URI.create("/api/v1/sessions/" + sid + "/processes/" + r.pid()))
+                .body(new ForkResponse(applied.version(), r.pid(), null, view));
+    }
+
+    record ExecResponse(long version, int returned, String error) {
+    }
+
+    @PostMapping(path = "/{pid}/exec", consumes = "application/json")
+    @Operation(operationId = "exec", summary = "execve(2): run a new program with a fresh mm (same pid)")
+    ExecResponse exec(@PathVariable String sid, @PathVariable int pid,
+                      @RequestBody(required = false) OperationRequests.ExecRequest body) {
+        var applied = apply(sid, requests.exec(pid, body, ""));
+        org.mmsim.kernel.journal.Exec.Result r = (org.mmsim.kernel.journal.Exec.Result) applied.result();
+        return new ExecResponse(applied.version(), r.returned(), r.error());
+    }
+
+    @Schema(description = "The reaped child and its status (code after exit, or the signal that killed it); pid 0 "
+            + "when children run but none has exited (WNOHANG); error ECHILD when there is no such child.")
+    record WaitResponse(long version, int pid, Integer code, String signal, String error) {
+    }
+
+    @PostMapping(path = "/{pid}/wait", consumes = "application/json")
+    @Operation(operationId = "wait", summary = "waitpid(…, WNOHANG): reap a zombie child")
+    WaitResponse waitChild(@PathVariable String sid, @PathVariable int pid,
+                           @RequestBody(required = false) OperationRequests.WaitRequest body) {
+        var applied = apply(sid, requests.waitChild(pid, body));
+        org.mmsim.kernel.journal.Wait.Result r = (org.mmsim.kernel.journal.Wait.Result) applied.result();
+        return new WaitResponse(applied.version(), r.pid(), r.code(), r.signal(), r.error());
+    }
+
     // ------------------------------------------------------------------ glibc
 
     @Schema(description = "malloc's answer: the pointer (null: NULL with ENOMEM), where the chunk lies.")

@@ -12,7 +12,9 @@ record ProcessView(
         int pid,
         @Schema(description = "The parent: 1 (init) for processes created through the API.") int ppid,
         @Schema(description = "comm.", example = "app") String name,
-        @Schema(description = "running, exited or killed.", example = "running") String state,
+        @Schema(description = "running, zombie (exited, waiting for its parent to reap it), exited or killed.",
+                example = "running") String state,
+        @Schema(description = "Children not yet reaped, in pid order.") java.util.List<Integer> children,
         @Schema(description = "Exit status after exit(2).") Integer exitCode,
         @Schema(description = "The signal that killed it (SIGSEGV, SIGBUS, SIGKILL), or null.") String exitSignal,
         @Schema(description = "Why it was killed (oom), or null.") String reason,
@@ -43,8 +45,8 @@ record ProcessView(
     static ProcessView from(Machine machine, Task t) {
         MmStruct mm = t.mm();
         MemPolicy policy = t.numa().mempolicy();
-        return new ProcessView(t.pid(), t.ppid(), t.comm(), t.state().label(),
-                t.state() == Task.State.EXITED ? t.exitCode() : null, t.exitSignal(), t.killReason(), t.cpu(),
+        return new ProcessView(t.pid(), t.ppid(), t.comm(), t.state().label(), machine.processes().children(t),
+                t.exitSignal() == null && t.state() != Task.State.RUNNING ? t.exitCode() : null, t.exitSignal(), t.killReason(), t.cpu(),
                 policy == null ? null : policy.mode().name() + policy.nodeList(), t.minFlt(), t.majFlt(),
                 mm == null ? null : mmView(mm));
     }

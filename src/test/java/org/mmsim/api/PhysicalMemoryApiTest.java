@@ -201,7 +201,7 @@ class PhysicalMemoryApiTest extends ApiTest {
                 "[{\"op\":\"alloc_pages\",\"order\":0},{\"op\":\"alloc_pages\",\"order\":1}]")
                 .andExpect(status().isOk()).andExpect(jsonPath("$.version").value(2))
                 .andExpect(jsonPath("$.results[1].result.order").value(1));
-        postJson("/api/v1/sessions/" + id + "/ops", "[{\"op\":\"fork\"}]").andExpect(status().isBadRequest())
+        postJson("/api/v1/sessions/" + id + "/ops", "[{\"op\":\"vfork\"}]").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("[0].op"));
     }
 }

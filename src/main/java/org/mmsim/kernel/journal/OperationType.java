@@ -18,7 +18,10 @@ public enum OperationType {
     TOUCH("touch", Touch.class),
     MALLOC("malloc", Malloc.class),
     FREE("free", Free.class),
-    MALLOPT("mallopt", Mallopt.class);
+    MALLOPT("mallopt", Mallopt.class),
+    FORK("fork", Fork.class),
+    EXEC("exec", Exec.class),
+    WAIT("wait", Wait.class);
 
     private final String journalName;
     private final Class<? extends Operation> recordClass;

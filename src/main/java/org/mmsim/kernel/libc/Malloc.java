@@ -1389,6 +1389,17 @@ public final class Malloc {
         new MallocInvariants(this).check();
     }
 
+    /** fork(2) copies the whole address space, glibc's state included: an identical, independent arena. */
+    public Malloc copy() {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            writeTo(new DataOutputStream(bytes));
+            return readFrom(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes the whole state, deterministically (see {@link MallocSnapshots}). */
     public void writeTo(DataOutputStream out) throws IOException {
         MallocSnapshots.write(this, out);

@@ -36,6 +36,7 @@ public final class MmCodec {
             out.writeLong(v.vmFlags);
             out.writeLong(v.vmPgoff);
             out.writeLong(v.anonVma());
+            out.writeBoolean(v.anonVmaForked());
             out.writeInt(v.policyId());
             out.writeUTF(v.name());
             out.writeInt(v.vmFile() == null ? 0 : v.vmFile().id());
@@ -64,6 +65,7 @@ public final class MmCodec {
         for (int i = 0; i < nv; i++) {
             Vma v = new Vma(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             v.setAnonVma(in.readLong());
+            v.setAnonVmaForked(in.readBoolean());
             v.setPolicyId(in.readInt());
             v.setName(in.readUTF());
             int fileId = in.readInt();

@@ -263,7 +263,8 @@ public final class MmStruct {
      * {@code anon_vma_prepare()} → {@code find_mergeable_anon_vma()}, mm/rmap.c: the first
      * anonymous page of a VMA gives it an {@code anon_vma}, the neighbour's when the two could
      * merge ({@code anon_vma_compatible}: adjacent, same policy and file, flags equal apart from
-     * the access bits), else a new one.
+     * the access bits) and the neighbour's chain is singular ({@code reusable_anon_vma}: not a
+     * fork child's), else a new one.
      */
     public void anonVmaPrepare(Vma vma, VmCounters counters) {
         if (vma.anonVma() != Vma.NO_ANON_VMA) {
@@ -272,10 +273,10 @@ public final class MmStruct {
         long reuse = Vma.NO_ANON_VMA;
         Vma next = vma.vmNext;
         Vma prev = vma.vmPrev;
-        if (next != null && anonVmaCompatible(vma, next)) {
+        if (next != null && !next.anonVmaForked() && anonVmaCompatible(vma, next)) {
             reuse = next.anonVma();
         }
-        if (reuse == Vma.NO_ANON_VMA && prev != null && anonVmaCompatible(prev, vma)) {
+        if (reuse == Vma.NO_ANON_VMA && prev != null && !prev.anonVmaForked() && anonVmaCompatible(prev, vma)) {
             reuse = prev.anonVma();
         }
         vma.setAnonVma(reuse != Vma.NO_ANON_VMA ? reuse : ++counters.lastAnonVma);

@@ -178,16 +178,20 @@ public final class Mmap {
         Vma prev = next != null ? next.vmPrev : mm.vmas.last();
         long nrPages = (end - start) >>> VmaTree.PAGE_SHIFT;
         boolean left = prev != null && prev.vmEnd == start
-                && VmaMerge.canMergeAfter(prev, vmFlags, file, policyId, "", anonVma, pgoff);
+                && VmaMerge.canMergeAfter(prev, vmFlags, file, policyId, "", anonVma, false, pgoff);
         boolean right = next != null && next.vmStart == end
-                && VmaMerge.canMergeBefore(next, vmFlags, file, policyId, "", anonVma, pgoff, nrPages)
-                && (!left || VmaMerge.isMergeableAnonVma(prev.anonVma(), next.anonVma()));
+                && VmaMerge.canMergeBefore(next, vmFlags, file, policyId, "", anonVma, false, pgoff, nrPages)
+                && (!left || VmaMerge.isMergeableAnonVma(prev.anonVma(), prev.anonVmaForked(), next.anonVma(),
+                        next.anonVmaForked()));
         if (left && right) {
             long nextEnd = next.vmEnd;
-            long av = prev.anonVma() != Vma.NO_ANON_VMA ? prev.anonVma() : next.anonVma();
+            boolean fromPrev = prev.anonVma() != Vma.NO_ANON_VMA;
+            long av = fromPrev ? prev.anonVma() : next.anonVma();
+            boolean forked = fromPrev ? prev.anonVmaForked() : next.anonVmaForked();
             removeVma(mm, next, null);
             mm.vmas.vmaAdjust(prev, prev.vmStart, nextEnd, prev.vmPgoff);
             prev.setAnonVma(av);
+            prev.setAnonVmaForked(forked);
             return prev;
         }
         if (left) {
@@ -331,7 +335,7 @@ public final class Mmap {
         }
         Vma prev = mm.vmas.findVmaPrev(addr);
         if (prev != null && prev.vmEnd == addr && prev.vmStart >= mm.startBrk && prev.policyId() == Vma.DEFAULT_POLICY
-                && VmaMerge.canMergeAfter(prev, flags, null, Vma.DEFAULT_POLICY, "", Vma.NO_ANON_VMA,
+                && VmaMerge.canMergeAfter(prev, flags, null, Vma.DEFAULT_POLICY, "", Vma.NO_ANON_VMA, false,
                         addr >>> VmaTree.PAGE_SHIFT)) {
             mm.vmas.vmaAdjust(prev, prev.vmStart, addr + len, prev.vmPgoff);
         } else {

@@ -182,22 +182,27 @@ public final class Mprotect {
         long nrPages = (end - start) >>> VmaTree.PAGE_SHIFT;
         AddressSpace file = vma.vmFile();
         long av = vma.anonVma();
+        boolean forked = vma.anonVmaForked();
         boolean left = start == vma.vmStart && prev != null && prev.vmEnd == start
-                && VmaMerge.canMergeAfter(prev, newFlags, file, policyId, vma.name(), av, pgoff);
+                && VmaMerge.canMergeAfter(prev, newFlags, file, policyId, vma.name(), av, forked, pgoff);
         boolean right = end == vma.vmEnd && next != null && next.vmStart == end
-                && VmaMerge.canMergeBefore(next, newFlags, file, policyId, vma.name(), av, pgoff, nrPages)
-                && (!left || VmaMerge.isMergeableAnonVma(prev.anonVma(), next.anonVma()));
+                && VmaMerge.canMergeBefore(next, newFlags, file, policyId, vma.name(), av, forked, pgoff, nrPages)
+                && (!left || VmaMerge.isMergeableAnonVma(prev.anonVma(), prev.anonVmaForked(), next.anonVma(),
+                        next.anonVmaForked()));
         if (left && right) {
             long nextEnd = next.vmEnd;
             long merged = firstAnonVma(prev.anonVma(), av, next.anonVma());
+            boolean mergedForked = prev.anonVmaForked() || forked || next.anonVmaForked();
             Mmap.removeVma(mm, vma, null);
             Mmap.removeVma(mm, next, null);
             mm.vmas.vmaAdjust(prev, prev.vmStart, nextEnd, prev.vmPgoff);
             prev.setAnonVma(merged);
+            prev.setAnonVmaForked(mergedForked);
             return prev;
         }
         if (left) {
             prev.setAnonVma(firstAnonVma(prev.anonVma(), av, Vma.NO_ANON_VMA));
+            prev.setAnonVmaForked(prev.anonVmaForked() || forked);
             if (end == vma.vmEnd) {
                 Mmap.removeVma(mm, vma, null);
             } else {
@@ -208,6 +213,7 @@ public final class Mprotect {
         }
         if (right) {
             next.setAnonVma(firstAnonVma(next.anonVma(), av, Vma.NO_ANON_VMA));
+            next.setAnonVmaForked(next.anonVmaForked() || forked);
             if (start == vma.vmStart) {
                 Mmap.removeVma(mm, vma, null);
             } else {

@@ -24,6 +24,11 @@ public final class Vma {
     private long anonVma = NO_ANON_VMA;
     private int policyId = DEFAULT_POLICY;
     private String name = "";
+    /**
+     * Whether {@code anon_vma_chain} also links the parent's {@code anon_vma} ({@code anon_vma_fork}):
+     * the chain is not singular, so this VMA merges only with one of the same {@code anon_vma}.
+     */
+    private boolean anonVmaForked;
     /** {@code vm_file}'s mapping, or null for anonymous memory. */
     private AddressSpace vmFile;
 
@@ -85,6 +90,14 @@ public final class Vma {
 
     public void setPolicyId(int policyId) {
         this.policyId = policyId;
+    }
+
+    public boolean anonVmaForked() {
+        return anonVmaForked;
+    }
+
+    public void setAnonVmaForked(boolean forked) {
+        this.anonVmaForked = forked;
     }
 
     /** The mapped file ({@code vma->vm_file->f_mapping}), or null for anonymous memory. */

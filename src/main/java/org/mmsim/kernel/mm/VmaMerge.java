@@ -12,10 +12,17 @@ final class VmaMerge {
 
     /**
      * {@code is_mergeable_anon_vma()}: equal, or one is NULL and the other VMA's
-     * {@code anon_vma_chain} is singular — true of every anon_vma until fork shares one.
+     * {@code anon_vma_chain} is singular — true of every anon_vma except a fork child's, whose
+     * chain also links the parent's ({@code anon_vma_fork}).
      */
-    static boolean isMergeableAnonVma(long anonVma1, long anonVma2) {
-        return anonVma1 == Vma.NO_ANON_VMA || anonVma2 == Vma.NO_ANON_VMA || anonVma1 == anonVma2;
+    static boolean isMergeableAnonVma(long anonVma1, boolean forked1, long anonVma2, boolean forked2) {
+        if (anonVma1 == anonVma2) {
+            return true;
+        }
+        if (anonVma1 == Vma.NO_ANON_VMA) {
+            return !forked2;
+        }
+        return anonVma2 == Vma.NO_ANON_VMA && !forked1;
     }
 
     /** {@code is_mergeable_vma()}: same flags (ignoring VM_SOFTDIRTY), file, policy and name; nothing special. */
@@ -29,15 +36,17 @@ final class VmaMerge {
 
     /** {@code can_vma_merge_after()}: {@code prev} can grow up over a range starting at its end with {@code pgoff}. */
     static boolean canMergeAfter(Vma prev, long vmFlags, AddressSpace file, int policyId, String name, long anonVma,
-                                 long pgoff) {
-        return isMergeableVma(prev, vmFlags, file, policyId, name) && isMergeableAnonVma(anonVma, prev.anonVma())
+                                 boolean forked, long pgoff) {
+        return isMergeableVma(prev, vmFlags, file, policyId, name)
+                && isMergeableAnonVma(anonVma, forked, prev.anonVma(), prev.anonVmaForked())
                 && prev.vmPgoff + prev.nrPages() == pgoff;
     }
 
     /** {@code can_vma_merge_before()}: {@code next} can grow down over a range of {@code nrPages} ending at its start. */
     static boolean canMergeBefore(Vma next, long vmFlags, AddressSpace file, int policyId, String name, long anonVma,
-                                  long pgoff, long nrPages) {
-        return isMergeableVma(next, vmFlags, file, policyId, name) && isMergeableAnonVma(anonVma, next.anonVma())
+                                  boolean forked, long pgoff, long nrPages) {
+        return isMergeableVma(next, vmFlags, file, policyId, name)
+                && isMergeableAnonVma(anonVma, forked, next.anonVma(), next.anonVmaForked())
                 && next.vmPgoff == pgoff + nrPages;
     }
 
@@ -57,6 +66,7 @@ final class VmaMerge {
     /** What {@code vm_area_dup()} copies besides bounds and flags. */
     static void copyAttributes(Vma from, Vma to) {
         to.setAnonVma(from.anonVma());
+        to.setAnonVmaForked(from.anonVmaForked());
         to.setPolicyId(from.policyId());
         to.setName(from.name());
         to.setVmFile(from.vmFile());

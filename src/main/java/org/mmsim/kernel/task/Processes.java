@@ -11,6 +11,7 @@ import org.mmsim.kernel.libc.MallocSyscalls;
 import org.mmsim.kernel.machine.Arch;
 import org.mmsim.kernel.machine.MachineConfig;
 import org.mmsim.kernel.mm.FileTable;
+import org.mmsim.kernel.mm.Fork;
 import org.mmsim.kernel.mm.MmContext;
 import org.mmsim.kernel.mm.MmStruct;
 import org.mmsim.kernel.mm.Mmap;
@@ -113,15 +114,30 @@ public final class Processes {
         MemPolicy valid = policy == null ? null : policy.validate(phys.nrNodes());
         Task t = tasks.add(TaskTable.INIT_PID, name, cpu, img);
         t.numa.setMempolicy(valid);
+        MmStruct mm = loadBinary(t, name, img);
+        if (mm == null) {
+            tasks.remove(t.pid);
+            return new Created(null, "ENOMEM");
+        }
+        t.mm = mm;
+        t.malloc = new Malloc(config.arch().is64Bit() ? 8 : 4);
+        return new Created(t, null);
+    }
+
+    /**
+     * {@code load_elf_binary()} for {@code t}: a new mm with the program's text and data mapped
+     * from its image file, the bss as anonymous memory, {@code start_brk} after it and the
+     * {@code [stack]} with its argument page written. Answers null (nothing left allocated) when
+     * memory runs out.
+     */
+    private MmStruct loadBinary(Task t, String name, Image img) {
         Layout l = Layout.of(config.arch(), config.aslr(), config.seed(), t.pid);
         MmStruct mm = new MmStruct(l.taskSize(), l.taskSizeMax(), l.mmapBase(), MMAP_MIN_ADDR, 256);
         PageTable pgd = PageTable.create(config.arch(), tableAllocator(t));
         if (pgd == null) {
-            tasks.remove(t.pid);
-            return new Created(null, "ENOMEM");
+            return null;
         }
         mm.setPgd(pgd);
-        t.mm = mm;
         MmContext ctx = ctx(t);
         long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
         Mmap.setupStack(mm, stackTop - 0x21000, stackTop);
@@ -151,12 +167,57 @@ public final class Processes {
         }
         if (!ok) {
             Mmap.exitMmap(mm, ctx);
-            t.mm = null;
-            tasks.remove(t.pid);
+            return null;
+        }
+        return mm;
+    }
+
+    /**
+     * execve(2): the process keeps its pid and parent and gets a fresh mm running {@code image}
+     * (the new mm is built first, so an ENOMEM leaves the old one in place, as before the
+     * kernel's point of no return); its C library starts over.
+     */
+    public String exec(Task t, String name, Image image) {
+        String comm = name == null ? t.comm : name;
+        validateComm(comm);
+        Image img = image == null ? t.image : image;
+        MmStruct mm = loadBinary(t, comm, img);
+        if (mm == null) {
+            return "ENOMEM";
+        }
+        Mmap.exitMmap(t.mm, ctx(t));
+        t.mm = mm;
+        t.comm = comm;
+        t.image = img;
+        t.malloc = new Malloc(config.arch().is64Bit() ? 8 : 4);
+        return null;
+    }
+
+    /**
+     * fork(2): a child with a copy of the parent's address space ({@code dup_mmap}: private
+     * writable pages shared copy-on-write, shared memory shared), its policy, and its C library
+     * state; it stays a zombie after exit until the parent waits. ENOMEM leaves nothing behind.
+     */
+    public Created fork(Task parent) {
+        Task c = tasks.add(parent.pid, parent.comm, parent.cpu, parent.image);
+        c.numa.restore(parent.numa.mempolicy(), parent.numa.ilPrev(), parent.numa.ilWeight());
+        MmStruct old = parent.mm;
+        MmStruct mm = new MmStruct(old.taskSize(), old.taskSizeMax(), old.mmapBase(), old.mmapMinAddr(),
+                old.vmas().stackGuardGap() >>> Arch.PAGE_SHIFT);
+        PageTable pgd = PageTable.create(config.arch(), tableAllocator(c));
+        if (pgd == null) {
+            tasks.remove(c.pid);
             return new Created(null, "ENOMEM");
         }
-        t.malloc = new Malloc(config.arch().is64Bit() ? 8 : 4);
-        return new Created(t, null);
+        mm.setPgd(pgd);
+        if (!Fork.dupMmap(mm, old, ctx(c))) {
+            Mmap.exitMmap(mm, ctx(c));
+            tasks.remove(c.pid);
+            return new Created(null, "ENOMEM");
+        }
+        c.mm = mm;
+        c.malloc = parent.malloc == null ? null : parent.malloc.copy();
+        return new Created(c, null);
     }
 
     private static void validateComm(String name) {
@@ -171,21 +232,81 @@ public final class Processes {
     }
 
     /**
-     * {@code do_exit()}: the mm is torn down ({@code exit_mmap}); init reaps the process at once,
-     * so it is {@code exited} with {@code code}.
+     * {@code do_exit()}: the mm is torn down ({@code exit_mmap}), the children go to init (which
+     * reaps the zombies among them), and the process becomes a zombie until its parent waits —
+     * unless its parent is init, which reaps it at once ({@code exited}).
      */
     public void exit(Task t, int code) {
         exitMm(t);
-        t.state = Task.State.EXITED;
         t.exitCode = code;
+        exitNotify(t);
     }
 
-    /** Killed by {@code signal} (the default action of SIGSEGV, SIGBUS, SIGKILL), with an optional reason. */
+    /** Killed by {@code signal} (the default action of SIGSEGV, SIGBUS, SIGABRT, SIGKILL), with an optional reason. */
     public void kill(Task t, String signal, String reason) {
         exitMm(t);
-        t.state = Task.State.KILLED;
         t.exitSignal = signal;
         t.killReason = reason;
+        exitNotify(t);
+    }
+
+    /** {@code exit_notify()} with {@code forget_original_parent()}: reparent to init, then zombie or reaped. */
+    private void exitNotify(Task t) {
+        for (Task child : tasks.all()) {
+            if (child.ppid == t.pid && (child.state == Task.State.RUNNING || child.state == Task.State.ZOMBIE)) {
+                child.ppid = TaskTable.INIT_PID;
+                if (child.state == Task.State.ZOMBIE) {
+                    reap(child);
+                }
+            }
+        }
+        if (t.ppid == TaskTable.INIT_PID) {
+            reap(t);
+        } else {
+            t.state = Task.State.ZOMBIE;
+        }
+    }
+
+    private static void reap(Task t) {
+        t.state = t.exitSignal != null ? Task.State.KILLED : Task.State.EXITED;
+    }
+
+    /** What wait returned: the reaped child with its status, 0 when children run but none has exited, or ECHILD. */
+    public record Waited(int pid, Integer code, String signal, String error) {
+    }
+
+    /**
+     * {@code waitpid(pid, &status, WNOHANG)}: reaps a zombie child of {@code parent} —
+     * {@code pid} or, with -1, the lowest-numbered one. The simulator cannot block: with children
+     * still running it answers 0, as WNOHANG does; with no such child ECHILD.
+     */
+    public Waited waitChild(Task parent, int pid) {
+        Task found = null;
+        boolean anyChild = false;
+        for (Task c : tasks.all()) {
+            if (c.ppid != parent.pid || (pid != -1 && c.pid != pid)) {
+                continue;
+            }
+            if (c.state == Task.State.RUNNING) {
+                anyChild = true;
+            } else if (c.state == Task.State.ZOMBIE) {
+                anyChild = true;
+                if (found == null) {
+                    found = c;
+                }
+            }
+        }
+        if (found == null) {
+            return anyChild ? new Waited(0, null, null, null) : new Waited(-1, null, null, "ECHILD");
+        }
+        reap(found);
+        return new Waited(found.pid, found.exitSignal == null ? found.exitCode : null, found.exitSignal, null);
+    }
+
+    /** The children of {@code t} that have not been reaped, in pid order. */
+    public List<Integer> children(Task t) {
+        return tasks.all().stream().filter(c -> c.ppid == t.pid
+                && (c.state == Task.State.RUNNING || c.state == Task.State.ZOMBIE)).map(Task::pid).toList();
     }
 
     private void exitMm(Task t) {

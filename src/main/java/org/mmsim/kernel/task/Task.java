@@ -28,7 +28,7 @@ public final class Task {
 
     final int pid;
     int ppid;
-    final String comm;
+    String comm;
     State state = State.RUNNING;
     int exitCode;
     String exitSignal;
@@ -39,7 +39,7 @@ public final class Task {
     Malloc malloc;
     long minFlt;
     long majFlt;
-    final Image image;
+    Image image;
 
     Task(int pid, int ppid, String comm, int cpu, Image image) {
         this.pid = pid;

@@ -1,0 +1,114 @@
+package org.mmsim.kernel.mm;
+
+import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.phys.PhysicalMemory;
+
+/**
+ * Duplicating an address space for fork(2): {@code dup_mmap()} (kernel/fork.c) with
+ * {@code anon_vma_fork()} (mm/rmap.c) and {@code copy_page_range()} → {@code copy_present_pte()}
+ * (mm/memory.c), as LINUX.md §6 lists them.
+ */
+public final class Fork {
+
+    private Fork() {
+    }
+
+    /**
+     * {@code dup_mmap()}: copies every VMA of {@code oldmm} into the empty {@code mm} (whose
+     * page table exists) except {@code VM_DONTCOPY} ones; a VMA with an {@code anon_vma} gets a
+     * new one chained to it and its page table copied ({@code vma_needs_copy}); the rest (never
+     * written private file pages, shmem) are left for the child to fault. Answers false — with
+     * {@code mm} left for the caller to tear down — when memory runs out (ENOMEM).
+     */
+    public static boolean dupMmap(MmStruct mm, MmStruct oldmm, MmContext ctx) {
+        long[] counters = oldmm.savedCounters();
+        mm.restoreCounters(counters);
+        for (int m = 0; m < MmStruct.NR_MM_COUNTERS; m++) {
+            mm.rssStat[m] = 0;
+        }
+        mm.lockedVm = 0;
+        mm.committedPages = 0;
+        mm.hiwaterRss = 0;
+        mm.hiwaterVm = 0;
+        mm.policies.clear();
+        mm.policies.addAll(oldmm.policies);
+        long charge = 0;
+        for (Vma mpnt : oldmm.vmas) {
+            long pages = mpnt.nrPages();
+            if ((mpnt.vmFlags & VmFlags.VM_DONTCOPY) != 0) {
+                mm.vmStatAccount(mpnt.vmFlags, -pages);
+                continue;
+            }
+            if ((mpnt.vmFlags & VmFlags.VM_ACCOUNT) != 0) {
+                if (!Mmap.vmEnoughMemory(ctx, pages)) {
+                    mm.committedPages = charge;
+                    return false;
+                }
+                charge += pages;
+            }
+            Vma tmp = new Vma(mpnt.vmStart, mpnt.vmEnd, mpnt.vmFlags & ~VmFlags.VM_LOCKED, mpnt.vmPgoff);
+            VmaMerge.copyAttributes(mpnt, tmp);
+            boolean wipe = (mpnt.vmFlags & VmFlags.VM_WIPEONFORK) != 0;
+            if (wipe || mpnt.anonVma() == Vma.NO_ANON_VMA) {
+                tmp.setAnonVma(Vma.NO_ANON_VMA);
+                tmp.setAnonVmaForked(false);
+            } else {
+                tmp.setAnonVma(++ctx.events().lastAnonVma);
+                tmp.setAnonVmaForked(true);
+            }
+            mm.vmas.insert(tmp);
+            if (!wipe && vmaNeedsCopy(mpnt) && !copyPageRange(mm, oldmm, mpnt, ctx.phys())) {
+                mm.committedPages = charge;
+                return false;
+            }
+        }
+        mm.committedPages = charge;
+        mm.hiwaterRss = mm.rss();
+        mm.hiwaterVm = mm.totalVm;
+        return true;
+    }
+
+    /** {@code vma_needs_copy()}: page tables are copied only for a VMA with an {@code anon_vma} (or PFNMAP/MIXEDMAP). */
+    static boolean vmaNeedsCopy(Vma src) {
+        return src.anonVma() != Vma.NO_ANON_VMA || (src.vmFlags & (VmFlags.VM_PFNMAP | VmFlags.VM_MIXEDMAP)) != 0;
+    }
+
+    /**
+     * {@code copy_page_range()} → {@code copy_present_pte()}: every present PTE of {@code src} is
+     * copied into {@code dst}; the page gains a reference and a mapping and counts in the child's
+     * RSS; a writable PTE of a COW mapping ({@code (flags & (VM_SHARED|VM_MAYWRITE)) ==
+     * VM_MAYWRITE}) is write-protected in parent and child; a shared mapping's child PTE is
+     * clean; the child PTE is always old. The zero page is copied as it is.
+     */
+    static boolean copyPageRange(MmStruct dst, MmStruct src, Vma vma, PhysicalMemory phys) {
+        boolean cow = (vma.vmFlags & (VmFlags.VM_SHARED | VmFlags.VM_MAYWRITE)) == VmFlags.VM_MAYWRITE;
+        boolean shared = (vma.vmFlags & VmFlags.VM_SHARED) != 0;
+        boolean[] failed = {false};
+        src.pgd.updateRange(vma.vmStart, vma.vmEnd, (va, pte) -> {
+            if (failed[0] || !Pte.present(pte)) {
+                return pte;
+            }
+            long parent = pte;
+            long child = pte;
+            if (cow && Pte.write(pte)) {
+                parent = Pte.wrprotect(parent);
+                child = Pte.wrprotect(child);
+            }
+            if (shared) {
+                child = Pte.mkclean(child);
+            }
+            child = Pte.mkold(child);
+            if (!dst.pgd.set(va, child)) {
+                failed[0] = true;
+                return pte;
+            }
+            if (!Pte.special(pte)) {
+                long pfn = Pte.pfn(pte);
+                phys.pageGetAndMap(pfn);
+                dst.addCounter(Memory.rssMember(phys.pageOwner(pfn)), 1);
+            }
+            return parent;
+        });
+        return !failed[0];
+    }
+}
