@@ -174,4 +174,25 @@ class ProcessApiTest extends ApiTest {
         postJson(b + "/processes/" + pid + "/exit", "{}").andExpect(status().isOk());
         call(get(b + "/proc/" + pid + "/maps")).andExpect(status().isNotFound());
     }
+
+    // kernel/fork.c + kernel/exit.c: the child is a zombie until the parent waits
+    @Test
+    void forkExitAndWait_overHttp() throws Exception {
+        String s = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        String b = "/api/v1/sessions/" + s + "/processes";
+        int parent = body(postJson(b, "{\"name\": \"app\"}")).get("pid").asInt();
+        int child = body(call(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(b + "/" + parent + "/fork"))
+                .andExpect(status().isCreated())).get("pid").asInt();
+        call(get(b + "/" + parent)).andExpect(jsonPath("$.children[0]").value(child));
+        call(get(b + "/" + child)).andExpect(jsonPath("$.ppid").value(parent));
+        postJson(b + "/" + parent + "/wait", "{}").andExpect(status().isOk()).andExpect(jsonPath("$.pid").value(0));
+        postJson(b + "/" + child + "/exit", "{\"code\": 5}").andExpect(jsonPath("$.state").value("zombie"));
+        postJson(b + "/" + parent + "/wait", "{\"pid\": " + child + "}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.pid").value(child)).andExpect(jsonPath("$.code").value(5));
+        call(get(b + "/" + child)).andExpect(jsonPath("$.state").value("exited"));
+        postJson(b + "/" + parent + "/wait", "{}").andExpect(jsonPath("$.error").value("ECHILD"));
+        postJson(b + "/" + parent + "/exec", "{\"name\": \"ls\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.returned").value(0));
+        call(get(b + "/" + parent)).andExpect(jsonPath("$.name").value("ls"));
+    }
 }
