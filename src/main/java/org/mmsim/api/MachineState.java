@@ -1,5 +1,12 @@
 package org.mmsim.api;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mmsim.kernel.mm.MmStruct;
+import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.task.Task;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.mmsim.kernel.machine.Machine;
 
@@ -7,9 +14,39 @@ import org.mmsim.kernel.machine.Machine;
 @Schema(description = "The machine's state: the same shapes as the live inspect views, bundled.")
 record MachineState(
         @Schema(description = "Operations applied since boot.") long operationsApplied,
-        @Schema(description = "What GET …/machine shows.") MachineView machine) {
+        @Schema(description = "What GET …/machine shows.") MachineView machine,
+        @Schema(description = "Every process: what GET …/processes/{pid} and …/vmas show, and its present PTEs.")
+        List<ProcessState> processes) {
+
+    /** PTEs listed per process; a process with more shows the first ones and says so. */
+    static final int MAX_PTES = 1024;
+
+    @Schema(description = "A process, its VMAs and (up to 1024 of) its present page-table entries.")
+    record ProcessState(ProcessView process, List<VirtualMemoryController.VmaView> vmas,
+                        @Schema(description = "Address → PTE in hex, in address order.") Map<String, String> ptes,
+                        @Schema(description = "Whether ptes stops at 1024 entries.") boolean ptesTruncated) {
+    }
 
     static MachineState from(Machine m) {
-        return new MachineState(m.operationsApplied(), MachineView.from(m));
+        List<ProcessState> processes = new ArrayList<>();
+        for (Task t : m.processes().tasks().all()) {
+            MmStruct mm = t.mm();
+            if (mm == null) {
+                processes.add(new ProcessState(ProcessView.from(m, t), List.of(), Map.of(), false));
+                continue;
+            }
+            Map<String, String> ptes = new LinkedHashMap<>();
+            boolean[] truncated = {false};
+            mm.pgd().forEachPte(0, mm.taskSizeMax(), (va, pte) -> {
+                if (ptes.size() < MAX_PTES) {
+                    ptes.put(Sizes.hex(va), Pte.hex(pte, mm.pgd().arch()));
+                } else {
+                    truncated[0] = true;
+                }
+            });
+            processes.add(new ProcessState(ProcessView.from(m, t),
+                    VirtualMemoryController.vmaViews(m.phys().zeroPfn(), mm), ptes, truncated[0]));
+        }
+        return new MachineState(m.operationsApplied(), MachineView.from(m), processes);
     }
 }

@@ -83,24 +83,29 @@ class VirtualMemoryController {
             if (view.equals("tree")) {
                 return new VmasResponse(mm.vmas().mapCount(), null, TreeView.from(mm.vmas().view()));
             }
-            List<VmaView> out = new ArrayList<>();
-            long zero = m.phys().zeroPfn();
-            for (Vma v : mm.vmas()) {
-                long[] rss = {0};
-                mm.pgd().forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
-                    if ((pte & Pte._PAGE_PRESENT) != 0 && Pte.pfn(pte) != zero) {
-                        rss[0]++;
-                    }
-                });
-                var policy = mm.vmaPolicy(v);
-                out.add(new VmaView(Sizes.hex(v.vmStart()), Sizes.hex(v.vmEnd()), Prot.format((int) (v.vmFlags() & 7)),
-                        (v.vmFlags() & VmFlags.VM_MAYSHARE) != 0 ? "s" : "p",
-                        List.of(VmFlags.mnemonics(v.vmFlags()).trim().split(" ")), mm.kind(v), name(mm, v),
-                        v.vmPgoff(), v.nrPages(), rss[0], v.anonVma() == Vma.NO_ANON_VMA ? null : v.anonVma(),
-                        policy == null ? null : policy.mode().name() + policy.nodeList()));
-            }
+            List<VmaView> out = vmaViews(m.phys().zeroPfn(), mm);
             return new VmasResponse(mm.vmas().mapCount(), out, null);
         });
+    }
+
+    /** The VMAs of {@code mm} as the API shows them, in address order. */
+    static List<VmaView> vmaViews(long zero, MmStruct mm) {
+        List<VmaView> out = new ArrayList<>();
+        for (Vma v : mm.vmas()) {
+            long[] rss = {0};
+            mm.pgd().forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
+                if ((pte & Pte._PAGE_PRESENT) != 0 && Pte.pfn(pte) != zero) {
+                    rss[0]++;
+                }
+            });
+            var policy = mm.vmaPolicy(v);
+            out.add(new VmaView(Sizes.hex(v.vmStart()), Sizes.hex(v.vmEnd()), Prot.format((int) (v.vmFlags() & 7)),
+                    (v.vmFlags() & VmFlags.VM_MAYSHARE) != 0 ? "s" : "p",
+                    List.of(VmFlags.mnemonics(v.vmFlags()).trim().split(" ")), mm.kind(v), name(mm, v),
+                    v.vmPgoff(), v.nrPages(), rss[0], v.anonVma() == Vma.NO_ANON_VMA ? null : v.anonVma(),
+                    policy == null ? null : policy.mode().name() + policy.nodeList()));
+        }
+        return out;
     }
 
     static String name(MmStruct mm, Vma v) {

@@ -195,4 +195,23 @@ class ProcessApiTest extends ApiTest {
                 .andExpect(jsonPath("$.returned").value(0));
         call(get(b + "/" + parent)).andExpect(jsonPath("$.name").value("ls"));
     }
+
+    // history: a version's state and a diff include the processes, their VMAs and PTEs
+    @Test
+    void versionsAndDiffShowProcessesVmasAndPtes() throws Exception {
+        String s = createSession("{\"preset\": \"x86_64-1node-1g\"}");
+        String b = "/api/v1/sessions/" + s;
+        postJson(b + "/processes", "{\"name\": \"app\"}");
+        postJson(b + "/processes/1000/mmap", "{\"length\": \"8KiB\"}");
+        postJson(b + "/processes/1000/touch", "{\"address\": \"0x7ffff7ffd000\", \"access\": \"write\"}");
+        call(get(b + "/versions/2")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state.processes[0].vmas").isArray())
+                .andExpect(jsonPath("$.state.processes[0].process.pid").value(1000));
+        JsonNode diff = body(call(get(b + "/diff").param("from", "2").param("to", "3")).andExpect(status().isOk()));
+        boolean pte = false;
+        for (JsonNode c : diff.get("changes")) {
+            pte |= c.get("path").asString().contains("ptes");
+        }
+        assertThat(pte).isTrue();
+    }
 }
