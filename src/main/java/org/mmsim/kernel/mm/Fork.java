@@ -1,5 +1,7 @@
 package org.mmsim.kernel.mm;
 
+import org.mmsim.kernel.machine.Arch;
+import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.paging.Pte;
 import org.mmsim.kernel.phys.PhysicalMemory;
 
@@ -81,11 +83,46 @@ public final class Fork {
      * clean; the child PTE is always old. The zero page is copied as it is.
      */
     static boolean copyPageRange(MmStruct dst, MmStruct src, Vma vma, PhysicalMemory phys) {
-        boolean cow = (vma.vmFlags & (VmFlags.VM_SHARED | VmFlags.VM_MAYWRITE)) == VmFlags.VM_MAYWRITE;
-        boolean shared = (vma.vmFlags & VmFlags.VM_SHARED) != 0;
-        boolean[] failed = {false};
-        src.pgd.updateRange(vma.vmStart, vma.vmEnd, (va, pte) -> {
-            if (failed[0] || !Pte.present(pte)) {
+        PteCopier copier = new PteCopier(dst, vma, phys);
+        src.pgd.updateRange(vma.vmStart, vma.vmEnd, copier);
+        for (int m = 0; m < MmStruct.NR_MM_COUNTERS; m++) {
+            if (copier.rss[m] != 0) {
+                dst.addCounter(m, copier.rss[m]);
+            }
+        }
+        return !copier.failed;
+    }
+
+    /**
+     * {@code copy_pte_range()}: the child's leaf table is looked up (or allocated) once per
+     * {@code PMD_SIZE} ({@code pte_alloc_map_lock} per pmd) rather than walked per PTE, and the
+     * RSS is added once per VMA ({@code add_mm_rss_vec}), as the kernel batches both.
+     */
+    private static final class PteCopier implements PageTable.PteUpdater {
+        final MmStruct dst;
+        final PhysicalMemory phys;
+        final boolean cow;
+        final boolean shared;
+        final long pmdMask;
+        final int indexMask;
+        final long[] rss = new long[MmStruct.NR_MM_COUNTERS];
+        long[] table;
+        long tableBase = -1;
+        boolean failed;
+
+        PteCopier(MmStruct dst, Vma vma, PhysicalMemory phys) {
+            this.dst = dst;
+            this.phys = phys;
+            this.cow = (vma.vmFlags & (VmFlags.VM_SHARED | VmFlags.VM_MAYWRITE)) == VmFlags.VM_MAYWRITE;
+            this.shared = (vma.vmFlags & VmFlags.VM_SHARED) != 0;
+            long pmdSize = PageTable.pmdSize(dst.pgd.arch());
+            this.pmdMask = ~(pmdSize - 1);
+            this.indexMask = (int) (pmdSize >>> Arch.PAGE_SHIFT) - 1;
+        }
+
+        @Override
+        public long update(long va, long pte) {
+            if (failed || !Pte.present(pte)) {
                 return pte;
             }
             long parent = pte;
@@ -98,17 +135,22 @@ public final class Fork {
                 child = Pte.mkclean(child);
             }
             child = Pte.mkold(child);
-            if (!dst.pgd.set(va, child)) {
-                failed[0] = true;
-                return pte;
+            long base = va & pmdMask;
+            if (base != tableBase) {
+                table = dst.pgd.pteTable(va, true);
+                if (table == null) {
+                    failed = true;
+                    return pte;
+                }
+                tableBase = base;
             }
+            table[(int) (va >>> Arch.PAGE_SHIFT) & indexMask] = child;
             if (!Pte.special(pte)) {
                 long pfn = Pte.pfn(pte);
                 phys.pageGetAndMap(pfn);
-                dst.addCounter(Memory.rssMember(phys.pageOwner(pfn)), 1);
+                rss[Memory.rssMember(phys.pageOwner(pfn))]++;
             }
             return parent;
-        });
-        return !failed[0];
+        }
     }
 }
