@@ -229,6 +229,31 @@ class ForkExecWaitTest {
         assertThat(Pte.pfn(p.pgd().get(shared))).isEqualTo(Pte.pfn(c.pgd().get(shared)));
     }
 
+    // copy_p?d_range skips missing upper tables: a sparse 8 GiB VMA written at four places spread
+    // over several PUDs copies exactly those four PTEs
+    @Test
+    void forkOfASparseVmaCopiesOnlyItsPresentPtes() {
+        VmSim sim = VmSim.x86_64();
+        int parent = sim.create();
+        long len = 8L << 30;
+        long a = sim.mmap(parent, 0, len, "rw-", "MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_NORESERVE").address();
+        long[] at = {a, a + (3L << 30) + 5 * PAGE, a + (5L << 30) - PAGE, a + len - PAGE};
+        for (long x : at) {
+            sim.touch(parent, x, PAGE, "write");
+        }
+        int child = fork(sim, parent);
+        MmStruct c = sim.mm(child);
+        for (long x : at) {
+            assertThat(Pte.pfn(c.pgd().get(x))).isEqualTo(Pte.pfn(sim.mm(parent).pgd().get(x)));
+            assertThat(Pte.write(c.pgd().get(x))).isFalse();
+        }
+        long[] present = {0};
+        c.pgd().forEachPte(a, a + len, (va, pte) -> present[0]++);
+        assertThat(present[0]).isEqualTo(at.length);
+        assertThat(c.counter(MmStruct.MM_ANONPAGES)).isEqualTo(at.length + 1);
+        assertThat(sim.touch(child, at[2], PAGE, "write").faults().cowCopy()).isEqualTo(1);
+    }
+
     // dup_mmap: the child is charged for every VM_ACCOUNT VMA it gets (vm_acct_memory); Committed_AS grows by it
     @Test
     void theChildIsChargedForItsAccountedVmas() {
