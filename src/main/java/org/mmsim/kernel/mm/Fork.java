@@ -90,6 +90,9 @@ public final class Fork {
         boolean shared = (vma.vmFlags & VmFlags.VM_SHARED) != 0;
         long pmdSize = PageTable.pmdSize(src.pgd.arch());
         int indexMask = (int) (pmdSize >>> Arch.PAGE_SHIFT) - 1;
+        // an anonymous VMA holds only anonymous pages (and the zero page, skipped below): its
+        // pages' kind needs no look-up; a private file VMA mixes page-cache and COW'd pages
+        boolean anonOnly = vma.isAnonymous();
         long[] rss = new long[MmStruct.NR_MM_COUNTERS];
         boolean ok = true;
         long end = vma.vmEnd;
@@ -126,7 +129,7 @@ public final class Fork {
                 if (!Pte.special(pte)) {
                     long pfn = Pte.pfn(pte);
                     phys.pageGetAndMap(pfn);
-                    rss[Memory.rssMember(phys.pageOwner(pfn))]++;
+                    rss[anonOnly ? MmStruct.MM_ANONPAGES : Memory.rssMember(phys.pageOwner(pfn))]++;
                 }
             }
             addr = next;
