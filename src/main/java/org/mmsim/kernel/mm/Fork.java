@@ -1,5 +1,7 @@
 package org.mmsim.kernel.mm;
 
+import org.mmsim.kernel.machine.Arch;
+import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.paging.Pte;
 import org.mmsim.kernel.phys.PhysicalMemory;
 
@@ -78,37 +80,78 @@ public final class Fork {
      * copied into {@code dst}; the page gains a reference and a mapping and counts in the child's
      * RSS; a writable PTE of a COW mapping ({@code (flags & (VM_SHARED|VM_MAYWRITE)) ==
      * VM_MAYWRITE}) is write-protected in parent and child; a shared mapping's child PTE is
-     * clean; the child PTE is always old. The zero page is copied as it is.
+     * clean; the child PTE is always old. The zero page is copied as it is. As the kernel's
+     * {@code copy_p?d_range} → {@code copy_pte_range}: leaf table by leaf table (holes skipped a
+     * whole missing table at a time), the child's leaf looked up once per {@code PMD_SIZE}, the
+     * RSS added once per VMA ({@code add_mm_rss_vec}).
      */
     static boolean copyPageRange(MmStruct dst, MmStruct src, Vma vma, PhysicalMemory phys) {
         boolean cow = (vma.vmFlags & (VmFlags.VM_SHARED | VmFlags.VM_MAYWRITE)) == VmFlags.VM_MAYWRITE;
         boolean shared = (vma.vmFlags & VmFlags.VM_SHARED) != 0;
-        boolean[] failed = {false};
-        src.pgd.updateRange(vma.vmStart, vma.vmEnd, (va, pte) -> {
-            if (failed[0] || !Pte.present(pte)) {
-                return pte;
+        long pmdSize = PageTable.pmdSize(src.pgd.arch());
+        int indexMask = (int) (pmdSize >>> Arch.PAGE_SHIFT) - 1;
+        // an anonymous VMA holds only anonymous pages (and the zero page, skipped below): its
+        // pages' kind needs no look-up; a private file VMA mixes page-cache and COW'd pages
+        boolean anonOnly = vma.isAnonymous();
+        long[] rss = new long[MmStruct.NR_MM_COUNTERS];
+        boolean ok = true;
+        long end = vma.vmEnd;
+        for (long addr = vma.vmStart; ok && addr < end; ) {
+            long next = Math.min((addr & ~(pmdSize - 1)) + pmdSize, end);
+            long[] from = src.pgd.pteTable(addr, false);
+            if (from == null) {
+                addr = Math.min(holeEnd(src.pgd, addr), end);
+                continue;
             }
-            long parent = pte;
-            long child = pte;
-            if (cow && Pte.write(pte)) {
-                parent = Pte.wrprotect(parent);
-                child = Pte.wrprotect(child);
+            long[] to = null;
+            for (int i = (int) (addr >>> Arch.PAGE_SHIFT) & indexMask, last = (int) ((next - 1) >>> Arch.PAGE_SHIFT)
+                    & indexMask; i <= last; i++) {
+                long pte = from[i];
+                if (!Pte.present(pte)) {
+                    continue;
+                }
+                if (to == null) {
+                    to = dst.pgd.pteTable(addr, true);
+                    if (to == null) {
+                        ok = false;
+                        break;
+                    }
+                }
+                long child = pte;
+                if (cow && Pte.write(pte)) {
+                    from[i] = Pte.wrprotect(pte);
+                    child = Pte.wrprotect(child);
+                }
+                if (shared) {
+                    child = Pte.mkclean(child);
+                }
+                to[i] = Pte.mkold(child);
+                if (!Pte.special(pte)) {
+                    long pfn = Pte.pfn(pte);
+                    phys.pageGetAndMap(pfn);
+                    rss[anonOnly ? MmStruct.MM_ANONPAGES : Memory.rssMember(phys.pageOwner(pfn))]++;
+                }
             }
-            if (shared) {
-                child = Pte.mkclean(child);
+            addr = next;
+        }
+        for (int m = 0; m < MmStruct.NR_MM_COUNTERS; m++) {
+            if (rss[m] != 0) {
+                dst.addCounter(m, rss[m]);
             }
-            child = Pte.mkold(child);
-            if (!dst.pgd.set(va, child)) {
-                failed[0] = true;
-                return pte;
-            }
-            if (!Pte.special(pte)) {
-                long pfn = Pte.pfn(pte);
-                phys.pageGetAndMap(pfn);
-                dst.addCounter(Memory.rssMember(phys.pageOwner(pfn)), 1);
-            }
-            return parent;
-        });
-        return !failed[0];
+        }
+        return ok;
+    }
+
+    /**
+     * Where the hole containing {@code addr} in {@code pgd} ends: the end of the range the first
+     * missing entry of {@code addr}'s walk would map ({@code p?d_none_or_clear_bad} →
+     * {@code continue} in {@code copy_p?d_range}).
+     */
+    private static long holeEnd(PageTable pgd, long addr) {
+        Arch arch = pgd.arch();
+        int missing = pgd.walk(addr).levels().size() - 1;
+        int below = arch.levels().size() - 1 - missing;
+        long size = Arch.PAGE_SIZE << ((arch.is64Bit() ? 9 : 10) * below);
+        return (addr & ~(size - 1)) + size;
     }
 }
