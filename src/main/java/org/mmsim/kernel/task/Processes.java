@@ -26,6 +26,8 @@ import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.phys.Gfp;
 import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.tlb.CpuTlbs;
+import org.mmsim.kernel.tlb.Tlb;
 
 /**
  * Every process of a machine and what they can do: create (a new program, as
@@ -49,10 +51,37 @@ public final class Processes {
     final TaskTable tasks = new TaskTable();
     final FileTable files = new FileTable();
     final VmCounters events = new VmCounters();
+    /** Every CPU's TLB; replaced once when a snapshot with a TLB section is restored. */
+    CpuTlbs tlbs;
 
     public Processes(PhysicalMemory phys, MachineConfig config) {
         this.phys = phys;
         this.config = config;
+        this.tlbs = new CpuTlbs(config.tlb(), config.totalCpus());
+    }
+
+    /** The TLBs of the machine's CPUs. */
+    public CpuTlbs tlbs() {
+        return tlbs;
+    }
+
+    /** Installs restored TLBs (a snapshot's, or a fresh boot state for an older snapshot) and gives every mm them. */
+    public void restoreTlbs(CpuTlbs restored) {
+        this.tlbs = restored;
+        for (Task t : tasks.all()) {
+            if (t.mm != null) {
+                t.mm.setTlbs(restored);
+            }
+        }
+    }
+
+    /** {@code t} runs on its CPU for a system call: {@code switch_mm} to its mm if another one was loaded there. */
+    private Tlb run(Task t) {
+        return run(t, t.cpu);
+    }
+
+    private Tlb run(Task t, int cpu) {
+        return tlbs.run(cpu, t.mm == null ? Tlb.NO_MM : t.mm.tlbTag());
     }
 
     public TaskTable tasks() {
@@ -138,6 +167,7 @@ public final class Processes {
             return null;
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
         MmContext ctx = ctx(t);
         long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
         Mmap.setupStack(mm, stackTop - 0x21000, stackTop);
@@ -181,6 +211,7 @@ public final class Processes {
         String comm = name == null ? t.comm : name;
         validateComm(comm);
         Image img = image == null ? t.image : image;
+        run(t);
         MmStruct mm = loadBinary(t, comm, img);
         if (mm == null) {
             return "ENOMEM";
@@ -210,6 +241,8 @@ public final class Processes {
             return new Created(null, "ENOMEM");
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
+        run(parent);
         if (!Fork.dupMmap(mm, old, ctx(c))) {
             Mmap.exitMmap(mm, ctx(c));
             tasks.remove(c.pid);
@@ -311,6 +344,7 @@ public final class Processes {
 
     private void exitMm(Task t) {
         if (t.mm != null) {
+            run(t);
             Mmap.exitMmap(t.mm, ctx(t));
             t.mm = null;
         }
@@ -327,6 +361,7 @@ public final class Processes {
         if ((flags & MmapFlags.MAP_ANONYMOUS) == 0) {
             throw new KernelInputException("flags", "only anonymous mappings are simulated: add MAP_ANONYMOUS");
         }
+        run(t);
         MmContext ctx = ctx(t);
         Mmap.Result r = Mmap.doMmap(t.mm, ctx, addr, len, prot, flags, config.arch().is64Bit(),
                 config.tunables().overcommitMemory());
@@ -346,15 +381,18 @@ public final class Processes {
     }
 
     public Mmap.Result munmap(Task t, long addr, long len) {
+        run(t);
         return Mmap.doVmiMunmap(t.mm, ctx(t), addr, len);
     }
 
     public Mmap.Result mprotect(Task t, long addr, long len, int prot) {
+        run(t);
         return Mprotect.mprotect(t.mm, ctx(t), addr, len, prot);
     }
 
     /** brk(2): the new break, or the old one when refused. */
     public long brk(Task t, long addr) {
+        run(t);
         return Mmap.brk(t.mm, ctx(t), addr);
     }
 
@@ -368,6 +406,7 @@ public final class Processes {
         if (increment > 0 && want < old || increment < 0 && want > old) {
             return -1;
         }
+        run(t);
         long got = Mmap.brk(t.mm, ctx(t), want);
         return got == want ? old : -1;
     }
@@ -391,6 +430,19 @@ public final class Processes {
      * process (the default action), as on Linux.
      */
     public FaultStats touch(Task t, long addr, long length, Touch.Access access) {
+        return touch(t, addr, length, access, t.cpu);
+    }
+
+    /**
+     * The access run on CPU {@code cpu} (the scheduler moved the task there for it; its home CPU
+     * stays): the translations come from that CPU's TLB, a context switch first if it ran
+     * another mm.
+     */
+    public FaultStats touch(Task t, long addr, long length, Touch.Access access, int cpu) {
+        if (cpu < 0 || cpu >= tlbs.nrCpus()) {
+            throw new KernelInputException("cpu", "cpu " + cpu + " does not exist: the machine has "
+                    + tlbs.nrCpus() + " CPUs");
+        }
         if (length < 1 || length > MAX_TOUCH_BYTES) {
             throw new KernelInputException("length", "must be between 1 and " + MAX_TOUCH_BYTES + " bytes (16M pages)");
         }
@@ -402,7 +454,10 @@ public final class Processes {
         if (addr >= limit) {
             st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", addr);
         } else {
-            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st);
+            Tlb tlb = run(t, cpu);
+            long tag = t.mm.tlbTag();
+            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb);
+            tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
             if (st.signal == null && addr + length > limit) {
                 st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
             }
