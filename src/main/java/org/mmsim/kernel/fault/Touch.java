@@ -59,9 +59,13 @@ public final class Touch {
         long tag = mm.tlbTag();
         for (long page = address & ~(Arch.PAGE_SIZE - 1); Long.compareUnsigned(page, end) < 0; page += Arch.PAGE_SIZE) {
             int index = PageTable.pteIndex(page, arch);
+            int slot = -1;
+            long seen = 0;
             if (tlb != null) {
                 long vpn = page >>> Arch.PAGE_SHIFT;
                 int hit = tlb.lookup(tag, vpn);
+                slot = hit >= 0 ? hit : tlb.missVictim();
+                seen = tlb.invalidations();
                 if (hit >= 0) {
                     long e = tlb.entryPte(hit);
                     if ((e & need) == need && (e & forbid) == 0) {
@@ -86,7 +90,11 @@ public final class Touch {
                         leaf[index] = pte | set;
                     }
                     if (tlb != null) {
-                        tlb.fill(tag, page >>> Arch.PAGE_SHIFT, pte | set);
+                        if (tlb.invalidations() == seen) {
+                            tlb.fillAt(slot, tag, page >>> Arch.PAGE_SHIFT, pte | set);
+                        } else {
+                            tlb.fill(tag, page >>> Arch.PAGE_SHIFT, pte | set);
+                        }
                     }
                     st.pages++;
                     break;

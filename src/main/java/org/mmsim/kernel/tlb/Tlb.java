@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>The TLB is {@code nrSets} sets of {@code ways} entries; a page's set is the low bits of its
  * virtual page number ({@code vpn & (nrSets - 1)}: with 16 sets, vpn 0x7ffff and 0x8000f share
  * set 15), a set replaces its least recently used entry, invalid ways first, lowest way on a
- * tie — deterministic. An entry is tagged with the mm it belongs to (the pgd's pfn, which is what
+ * tie — deterministic (an invalid way's age is 0). An entry is tagged with the mm it belongs to (the pgd's pfn, which is what
  * the PCID stands for here) and holds the PTE it was filled from, so a hit knows the frame and
  * the permissions. Sections: look-up and fill, invalidation, context switch, snapshot.
  */
@@ -29,6 +29,10 @@ public final class Tlb {
     final long[] pte;
     final long[] lru;
     long clock;
+    /** Scratch: the victim way of the last missing look-up (not state: every fill follows its own look-up). */
+    private int missVictim;
+    /** Scratch: bumped by every invalidation, so a fill can tell whether its look-up's choice still stands. */
+    private long invalidations;
     /** {@code cpu_tlbstate.loaded_mm}: the mm tag CR3 points at, or {@link #NO_MM}. */
     long loadedMm = NO_MM;
     /** {@code cpu_tlbstate.ctxs[].ctx_id}: which mm owns each dynamic ASID (PCID only). */
@@ -73,16 +77,48 @@ public final class Tlb {
 
     // ------------------------------------------------------------------ look-up and fill
 
-    /** The entry caching {@code vpn} of mm {@code mmTag}, or -1; a hit makes it the most recently used. */
+    /**
+     * The entry caching {@code vpn} of mm {@code mmTag}, or -1; a hit makes it the most recently
+     * used. A miss leaves the way a fill would take in {@link #missVictim()}.
+     */
     public int lookup(long mmTag, long vpn) {
         int base = ((int) vpn & (nrSets - 1)) * ways;
+        int victim = base;
+        long oldest = Long.MAX_VALUE;
         for (int i = base, end = base + ways; i < end; i++) {
             if (this.vpn[i] == vpn && tag[i] == mmTag) {
                 lru[i] = ++clock;
                 return i;
             }
+            // an invalid way has age 0, so the oldest is an invalid way if there is one
+            long age = lru[i];
+            boolean older = age < oldest;
+            victim = older ? i : victim;
+            oldest = older ? age : oldest;
         }
+        missVictim = victim;
         return -1;
+    }
+
+    /** How many invalidations this TLB has seen (compare two readings: equal means no entry went in between). */
+    public long invalidations() {
+        return invalidations;
+    }
+
+    /** The way the last missing {@link #lookup} chose: the set's first invalid way, else its least recently used. */
+    public int missVictim() {
+        return missVictim;
+    }
+
+    /**
+     * Fills entry {@code i} — what {@link #lookup} answered or chose — when nothing changed the
+     * TLB since (no fault in between); {@link #fill} otherwise.
+     */
+    public void fillAt(int i, long mmTag, long vpn, long pte) {
+        this.vpn[i] = vpn;
+        tag[i] = mmTag;
+        this.pte[i] = pte;
+        lru[i] = ++clock;
     }
 
     /** The PTE entry {@code i} was filled from (with the Dirty bit the CPU has set through it since). */
@@ -102,18 +138,17 @@ public final class Tlb {
     public void fill(long mmTag, long vpn, long pte) {
         int base = ((int) vpn & (nrSets - 1)) * ways;
         int victim = base;
+        long oldest = Long.MAX_VALUE;
         for (int i = base, end = base + ways; i < end; i++) {
             if (this.vpn[i] == vpn && tag[i] == mmTag) {
                 victim = i;
                 break;
             }
-            if (this.vpn[i] == INVALID) {
-                if (this.vpn[victim] != INVALID) {
-                    victim = i;
-                }
-            } else if (this.vpn[victim] != INVALID && lru[i] < lru[victim]) {
-                victim = i;
-            }
+            // an invalid way has lru 0, so the oldest is an invalid way if there is one
+            long age = lru[i];
+            boolean older = age < oldest;
+            victim = older ? i : victim;
+            oldest = older ? age : oldest;
         }
         this.vpn[victim] = vpn;
         tag[victim] = mmTag;
@@ -131,10 +166,12 @@ public final class Tlb {
             for (int i = base, end = base + ways; i < end; i++) {
                 if (vpn[i] == v && tag[i] == mmTag) {
                     vpn[i] = INVALID;
+                    lru[i] = 0;
                     gone++;
                 }
             }
         }
+        invalidations += gone;
         return gone;
     }
 
@@ -144,15 +181,19 @@ public final class Tlb {
         for (int i = 0; i < vpn.length; i++) {
             if (vpn[i] != INVALID && tag[i] == mmTag) {
                 vpn[i] = INVALID;
+                lru[i] = 0;
                 gone++;
             }
         }
+        invalidations += gone;
         return gone;
     }
 
     /** Every entry ({@code __flush_tlb_all}; no global kernel entries are modelled). */
     void invalidateAll() {
         Arrays.fill(vpn, INVALID);
+        Arrays.fill(lru, 0);
+        invalidations++;
     }
 
     /** Entries holding a translation. */
