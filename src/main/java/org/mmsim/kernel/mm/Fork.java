@@ -94,6 +94,8 @@ public final class Fork {
         // pages' kind needs no look-up; a private file VMA mixes page-cache and COW'd pages
         boolean anonOnly = vma.isAnonymous();
         long[] rss = new long[MmStruct.NR_MM_COUNTERS];
+        // the pfns one leaf table's copied PTEs map: their struct pages are updated together
+        long[] pfns = new long[indexMask + 1];
         boolean ok = true;
         long end = vma.vmEnd;
         for (long addr = vma.vmStart; ok && addr < end; ) {
@@ -104,6 +106,7 @@ public final class Fork {
                 continue;
             }
             long[] to = null;
+            int n = 0;
             for (int i = (int) (addr >>> Arch.PAGE_SHIFT) & indexMask, last = (int) ((next - 1) >>> Arch.PAGE_SHIFT)
                     & indexMask; i <= last; i++) {
                 long pte = from[i];
@@ -127,9 +130,15 @@ public final class Fork {
                 }
                 to[i] = Pte.mkold(child);
                 if (!Pte.special(pte)) {
-                    long pfn = Pte.pfn(pte);
-                    phys.pageGetAndMap(pfn);
-                    rss[anonOnly ? MmStruct.MM_ANONPAGES : Memory.rssMember(phys.pageOwner(pfn))]++;
+                    pfns[n++] = Pte.pfn(pte);
+                }
+            }
+            phys.pagesGetAndMap(pfns, n);
+            if (anonOnly) {
+                rss[MmStruct.MM_ANONPAGES] += n;
+            } else {
+                for (int k = 0; k < n; k++) {
+                    rss[Memory.rssMember(phys.pageOwner(pfns[k]))]++;
                 }
             }
             addr = next;

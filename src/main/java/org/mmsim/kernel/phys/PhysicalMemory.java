@@ -665,6 +665,14 @@ public final class PhysicalMemory {
         pages.addPageCounters(pfn, 1, 1);
     }
 
+    /**
+     * {@link #pageGetAndMap} for each of {@code pfns[0..n)} (order-0 heads): fork copying one
+     * leaf table's PTEs.
+     */
+    public void pagesGetAndMap(long[] pfns, int n) {
+        pages.getAndMapAll(pfns, n);
+    }
+
     /** The heads of every allocated block, in pfn order (invariant checks, views). */
     public long[] allocatedHeads() {
         return pages.sortedHeads();
@@ -700,12 +708,22 @@ public final class PhysicalMemory {
      * to the buddy allocator ({@code __folio_put} → {@code free_unref_page}). Answers whether it did.
      */
     public boolean putPage(long pfn) {
-        int ref = pages.refcount(pfn);
-        if (ref <= 1) {
+        return dropRefs(pfn, 0);
+    }
+
+    /**
+     * A PTE stops mapping the page: {@code folio_remove_rmap_pte} and {@code folio_put} in one
+     * store ({@code zap_present_ptes}); the last reference frees it. Answers whether it did.
+     */
+    public boolean pageUnmapAndPut(long pfn) {
+        return dropRefs(pfn, -1);
+    }
+
+    private boolean dropRefs(long pfn, int mapDelta) {
+        if (pages.addAndGetRefcount(pfn, -1, mapDelta) <= 0) {
             freePages(pfn, pages.order(pfn));
             return true;
         }
-        pages.setPageCounters(pfn, ref - 1, pages.mapcount(pfn), pages.owner(pfn));
         return false;
     }
 

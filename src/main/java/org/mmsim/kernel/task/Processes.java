@@ -89,8 +89,34 @@ public final class Processes {
             public void freeTablePage(long pfn) {
                 phys.putPage(pfn);
             }
+
+            @Override
+            public long[] leafEntries(int ptrs) {
+                if (leafPoolSize > 0 && leafPool[leafPoolSize - 1].length == ptrs) {
+                    long[] a = leafPool[--leafPoolSize];
+                    leafPool[leafPoolSize] = null;
+                    return a;
+                }
+                return new long[ptrs];
+            }
+
+            @Override
+            public void recycleLeafEntries(long[] entries) {
+                if (leafPoolSize < leafPool.length) {
+                    leafPool[leafPoolSize++] = entries;
+                }
+            }
         };
     }
+
+    /**
+     * Entries arrays of freed leaf tables (all zero), reused last-in first-out for new ones: a
+     * fork after an exit gets arrays still in the host's cache instead of fresh ones to zero. At
+     * most {@code LEAF_POOL_MAX} (2 MiB on x86_64) are kept; not machine state (never snapshotted).
+     */
+    private final long[][] leafPool = new long[LEAF_POOL_MAX][];
+    private int leafPoolSize;
+    private static final int LEAF_POOL_MAX = 512;
 
     // ------------------------------------------------------------------ create and exit
 
