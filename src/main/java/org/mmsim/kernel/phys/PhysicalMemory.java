@@ -660,6 +660,18 @@ public final class PhysicalMemory {
         return pfn;
     }
 
+    /**
+     * Marks the freshly allocated block at {@code pfn} as the kernel's {@code owner} (a slab, a
+     * vmalloc page, a kernel page table: one of {@link PageStore}'s kernel owners), as
+     * {@code __folio_set_slab} / the vmalloc page type do; refcount 1, unmapped.
+     */
+    public void setKernelPageOwner(long pfn, int owner) {
+        if (!PageStore.isKernelOwner(owner)) {
+            throw new IllegalArgumentException("owner " + owner + " is not a kernel owner");
+        }
+        pages.setPageCounters(pfn, 1, -1, owner);
+    }
+
     /** A PTE now maps the page: {@code folio_get} and {@code folio_add_file_rmap_pte} in one store. */
     public void pageGetAndMap(long pfn) {
         pages.addPageCounters(pfn, 1, 1);
@@ -678,6 +690,11 @@ public final class PhysicalMemory {
     /** {@code page_mapcount()}: how many PTEs map the page (0 when unmapped). */
     public int pageMapcount(long pfn) {
         return pages.mapcount(pfn) + 1;
+    }
+
+    /** The order the block headed at {@code pfn} was allocated with. */
+    public int pageOrder(long pfn) {
+        return pages.order(pfn);
     }
 
     /** Who the page belongs to: one of {@link PageStore}'s {@code OWNER_*}. */
@@ -966,6 +983,10 @@ public final class PhysicalMemory {
             case PageStore.OWNER_PGTABLE -> "pagetable";
             case PageStore.OWNER_SHMEM -> "shmem";
             case PageStore.OWNER_FILE -> "file";
+            case PageStore.OWNER_SLAB -> "slab";
+            case PageStore.OWNER_VMALLOC -> "vmalloc";
+            case PageStore.OWNER_KMALLOC_LARGE -> "kmalloc";
+            case PageStore.OWNER_KERNEL_PGTABLE -> "kernel-pagetable";
             default -> "kernel";
         };
     }
