@@ -18,7 +18,8 @@ import org.mmsim.kernel.task.Task;
 /**
  * The slab objects the simulated kernel holds for its processes: a {@code task_struct} per task
  * until it is reaped ({@code dup_task_struct} → {@code alloc_task_struct_node}; {@code
- * free_task} after {@code release_task}), an {@code mm_struct} per address space ({@code
+ * free_task} after {@code release_task}; the simulator keeps listing reaped tasks as exited or
+ * killed, and they hold nothing), an {@code mm_struct} per address space ({@code
  * mm_alloc}/{@code dup_mm}; {@code __mmdrop}), a {@code vm_area_struct} per VMA ({@code
  * vm_area_alloc}/{@code vm_area_dup} on mmap, split and fork; {@code vm_area_free} on merge,
  * munmap and exit), an {@code anon_vma} per distinct {@code vma->anon_vma} ({@code
@@ -60,7 +61,7 @@ public final class KernelObjects {
         KmemCache mmCache = slub.cache(Slub.MM_STRUCT);
         KmemCache vmaCache = slub.cache(Slub.VM_AREA_STRUCT);
         KmemCache anonCache = slub.cache(Slub.ANON_VMA);
-        List<Task> tasks = processes.tasks().all();
+        List<Task> tasks = unreaped(processes);
         TreeMap<Long, Task> anonUsers = new TreeMap<>();
         TreeMap<Integer, Task> live = new TreeMap<>();
         for (Task t : tasks) {
@@ -136,6 +137,17 @@ public final class KernelObjects {
         }
     }
 
+    /** Tasks whose {@code task_struct} exists: running ones and zombies (exited or killed ones were reaped). */
+    private static List<Task> unreaped(Processes processes) {
+        List<Task> out = new ArrayList<>();
+        for (Task t : processes.tasks().all()) {
+            if (t.state() == Task.State.RUNNING || t.state() == Task.State.ZOMBIE) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     private long alloc(KmemCache s, int nid, int cpu) {
         return slub.kmemCacheAlloc(s, Gfp.GFP_KERNEL, nid, cpu, s.size);
     }
@@ -176,7 +188,7 @@ public final class KernelObjects {
         for (Map.Entry<Integer, Held> e : byPid.entrySet()) {
             Held h = e.getValue();
             Task t = processes.tasks().find(e.getKey());
-            if (t != h.task) {
+            if (t != h.task || !unreaped(processes).contains(t)) {
                 throw new IllegalStateException("task_struct of pid " + e.getKey() + " outlives its task");
             }
             checkObject(Slub.TASK_STRUCT, h.taskStruct);
