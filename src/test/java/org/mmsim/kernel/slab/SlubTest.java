@@ -200,4 +200,29 @@ class SlubTest {
         assertThat(b).isEqualTo(a);
         assertThat(Slabinfo.render(copy)).isEqualTo(Slabinfo.render(machine));
     }
+
+    // kmalloc_node: the slab comes from the node asked for (or the CPU's node) and sits on that node's partial list
+    @Test
+    void slabsComeFromTheRequestedNodeAndEachNodeHasItsOwnPartialList() {
+        Machine two = new Machine(Machines.config(Arch.X86_64, 128L << 20, 128L << 20));
+        Kmalloc.Result onNode1 = (Kmalloc.Result) two.apply(new Kmalloc(64, "GFP_KERNEL", 1, 0));
+        Kmalloc.Result fromCpu2 = (Kmalloc.Result) two.apply(new Kmalloc(64, "GFP_KERNEL", -1, 2)); // CPUs 2-3: node 1
+        Kmalloc.Result onNode0 = (Kmalloc.Result) two.apply(new Kmalloc(64, "GFP_KERNEL", -1, 0));
+        two.checkInvariants();
+        assertThat(onNode1.node()).isEqualTo(1);
+        assertThat(fromCpu2.pfn()).isEqualTo(onNode1.pfn());
+        assertThat(onNode0.node()).isZero();
+        assertThat(onNode0.pfn()).isNotEqualTo(onNode1.pfn());
+        assertThat(activeObjs(two, "kmalloc-64")).isEqualTo(3);
+    }
+
+    // i386: PAGE_OFFSET 0xc0000000, slab pages from lowmem (GFP_KERNEL cannot reach HighMem)
+    @Test
+    void i386ObjectsAreDirectMapAddressesAbovePageOffset() {
+        Machine i386 = new Machine(Machines.config(Arch.I386, 2L << 30));
+        Kmalloc.Result r = (Kmalloc.Result) i386.apply(new Kmalloc(4096, "GFP_KERNEL", -1, 0));
+        i386.checkInvariants();
+        assertThat(r.address()).isEqualTo(0xc0000000L + (r.pfn() << 12));
+        assertThat(r.pfn()).isLessThan((896L << 20) >> 12);
+    }
 }
