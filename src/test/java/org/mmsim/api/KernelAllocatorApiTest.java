@@ -64,9 +64,13 @@ class KernelAllocatorApiTest extends ApiTest {
         assertThat(proc(id, "vmallocinfo")).startsWith("0xffffc90000000000-0xffffc90000004000   16384 ")
                 .contains(" pages=3 vmalloc N0=3\n");
         assertThat(proc(id, "meminfo")).contains("\nVmallocUsed:          12 kB\n");
+        postJson("/api/v1/sessions/" + id + "/kernel/vmalloc", "{\"size\":1}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.address").value("0xffffc90000004000"));
         postJson("/api/v1/sessions/" + id + "/kernel/vfree", "{\"address\":\"0xffffc90000000000\"}")
                 .andExpect(status().isOk()).andExpect(jsonPath("$.pages").value(3));
-        assertThat(proc(id, "vmallocinfo")).isEmpty();
+        assertThat(proc(id, "vmallocinfo")).startsWith("0xffffc90000004000-0xffffc90000006000    8192 ")
+                .doesNotContain("0xffffc90000000000-");
+        assertThat(proc(id, "meminfo")).contains("\nVmallocUsed:           4 kB\n");
         postJson("/api/v1/sessions/" + id + "/kernel/vfree", "{\"address\":\"0xffffc90000000000\"}")
                 .andExpect(status().is4xxClientError()).andExpect(jsonPath("$.field").value("address"));
     }
