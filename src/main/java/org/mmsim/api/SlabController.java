@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.slab.Slub;
 import org.mmsim.session.SessionService;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,7 +50,14 @@ class SlabController {
     record LargeKmallocView(long pfn, String address, int order, long requestedBytes, long allocatedBytes) {
     }
 
+    @Schema(description = "The slab caches in /proc/slabinfo order and the large kmallocs.")
     record SlabsView(List<CacheView> caches, List<LargeKmallocView> largeKmallocs) {
+
+        static SlabsView from(Machine m) {
+            return new SlabsView(m.slub().cacheInfo().stream().map(CacheView::from).toList(),
+                    m.slub().largeAllocations().stream().map(l -> new LargeKmallocView(l[0],
+                            Sizes.hex(m.slub().address(l[0], 0)), (int) l[1], l[2], 4096L << l[1])).toList());
+        }
     }
 
     @GetMapping("/slabs")
@@ -58,9 +66,6 @@ class SlabController {
                     + "internal fragmentation per cache: bytes kmalloc callers asked for against the object size they "
                     + "got (kmalloc(100) takes 128). Named caches count their whole object size as requested.")
     SlabsView slabs(@PathVariable String sid) {
-        return sessions.read(sid, m -> new SlabsView(
-                m.slub().cacheInfo().stream().map(CacheView::from).toList(),
-                m.slub().largeAllocations().stream().map(l -> new LargeKmallocView(l[0],
-                        Sizes.hex(m.slub().address(l[0], 0)), (int) l[1], l[2], 4096L << l[1])).toList()));
+        return sessions.read(sid, SlabsView::from);
     }
 }
