@@ -33,6 +33,15 @@ class KernelAllocatorApiTest extends ApiTest {
         call(get("/api/v1/sessions/" + id + "/kernel/slabs")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.caches[?(@.name == 'kmalloc-128')].requestedBytes").value(100))
                 .andExpect(jsonPath("$.caches[?(@.name == 'kmalloc-128')].wastedBytes").value(28));
+        // the diff of version 0 → 1 shows the object appear in kmalloc-128 (caches[10]: after the 4 named caches and kmalloc-8k … kmalloc-256)
+        JsonNode diff = body(call(get("/api/v1/sessions/" + id + "/diff?from=0&to=1")).andExpect(status().isOk()));
+        boolean seen = false;
+        for (JsonNode c : diff.get("changes")) {
+            if (c.get("path").asString().equals("slabs.caches[10].activeObjs")) {
+                seen = c.get("from").asLong() == 0 && c.get("to").asLong() == 1;
+            }
+        }
+        assertThat(seen).as("diff %s", diff.get("changes")).isTrue();
         postJson("/api/v1/sessions/" + id + "/kernel/kfree", "{\"address\":\"" + address + "\"}")
                 .andExpect(status().isOk()).andExpect(jsonPath("$.cache").value("kmalloc-128"))
                 .andExpect(jsonPath("$.slabFreed").value(true));
