@@ -967,7 +967,9 @@ public final class PhysicalMemory {
         long allocatedHead = pages.headContaining(pfn);
         if (allocatedHead != NO_PFN) {
             boolean isHead = allocatedHead == pfn;
-            return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(allocatedHead) : 0,
+            // PG_slab (KPF_SLAB in /proc/kpageflags) on every page of a slab
+            List<String> flags = pages.owner(allocatedHead) == PageStore.OWNER_SLAB ? List.of("slab") : List.of();
+            return new FrameView(pfn, nid, zoneName, "allocated", flags, isHead ? pages.refcount(allocatedHead) : 0,
                     pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, ownerName(pages.owner(allocatedHead)),
                     mtName, Gfp.format(pages.gfp(allocatedHead)));
         }

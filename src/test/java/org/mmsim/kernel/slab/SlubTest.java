@@ -96,6 +96,8 @@ class SlubTest {
         // a direct-map address: PAGE_OFFSET + pfn << 12 (the first object of the slab)
         assertThat(r.address()).isEqualTo(0xffff888000000000L + (r.pfn() << 12));
         assertThat(machine.phys().pageOwner(r.pfn())).isEqualTo(PageStore.OWNER_SLAB);
+        assertThat(machine.phys().frame(r.pfn()).flags()).containsExactly("slab");
+        assertThat(machine.phys().frame(r.pfn()).owner()).isEqualTo("slab");
         assertThat(slabinfoRow(machine, "kmalloc-128")).isEqualTo(
                 "kmalloc-128            1     32    128   32    1 : tunables    0    0    0 : slabdata      1      1      0");
         kfree(r.address());
