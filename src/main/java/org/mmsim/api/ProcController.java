@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.procfs.Numastat;
 import org.mmsim.kernel.procfs.Pagetypeinfo;
+import org.mmsim.kernel.procfs.Slabinfo;
+import org.mmsim.kernel.procfs.Vmallocinfo;
 import org.mmsim.kernel.procfs.Vmstat;
 import org.mmsim.kernel.procfs.Zoneinfo;
 import org.mmsim.session.NotFoundException;
@@ -61,7 +63,8 @@ class ProcController {
     @Operation(operationId = "procMeminfo", summary = "/proc/meminfo",
             description = "MemTotal, MemFree, MemAvailable and the other fields of fs/proc/meminfo.c, with the "
                     + "processes' memory (AnonPages, Mapped, Cached, Shmem, PageTables, Committed_AS, the LRU lists). "
-                    + "Fields of subsystems the simulator does not model yet (slab, swap) are 0.")
+                    + "Slab/SUnreclaim count slab and large-kmalloc pages, VmallocUsed the pages of vmalloc areas. "
+                    + "Fields of subsystems the simulator does not model yet (swap) are 0.")
     String meminfo(@PathVariable String sid) {
         return sessions.read(sid, Meminfo::render);
     }
@@ -70,6 +73,22 @@ class ProcController {
     @Operation(operationId = "procVmstat", summary = "/proc/vmstat: nr_free_pages, numa_*, pgalloc_*, pgfree, …")
     String vmstat(@PathVariable String sid) {
         return sessions.read(sid, Vmstat::render);
+    }
+
+    @GetMapping("/slabinfo")
+    @Operation(operationId = "procSlabinfo", summary = "/proc/slabinfo (SLUB: slabinfo version 2.1)",
+            description = "One row per cache in slab_caches order, as mm/slab_common.c cache_show prints it: "
+                    + "active and total objects, object size, objects and pages per slab; tunables are 0 under SLUB.")
+    String slabinfo(@PathVariable String sid) {
+        return sessions.read(sid, Slabinfo::render);
+    }
+
+    @GetMapping("/vmallocinfo")
+    @Operation(operationId = "procVmallocinfo", summary = "/proc/vmallocinfo",
+            description = "One line per vmalloc area in address order (mm/vmalloc.c vmalloc_info_show): the range "
+                    + "including the guard page, its size, the caller, pages=N, vmalloc, and N<node>=<pages>.")
+    String vmallocinfo(@PathVariable String sid) {
+        return sessions.read(sid, Vmallocinfo::render);
     }
 
     @GetMapping("/numastat")

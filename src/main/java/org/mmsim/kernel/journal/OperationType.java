@@ -21,7 +21,11 @@ public enum OperationType {
     MALLOPT("mallopt", Mallopt.class),
     FORK("fork", Fork.class),
     EXEC("exec", Exec.class),
-    WAIT("wait", Wait.class);
+    WAIT("wait", Wait.class),
+    KMALLOC("kmalloc", Kmalloc.class),
+    KFREE("kfree", Kfree.class),
+    VMALLOC("vmalloc", Vmalloc.class),
+    VFREE("vfree", Vfree.class);
 
     private final String journalName;
     private final Class<? extends Operation> recordClass;

@@ -27,7 +27,7 @@ import org.mmsim.kernel.task.Processes;
 public final class MachineCodec {
 
     /** The format this codec writes; readers accept every format they know. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final int MAGIC = 0x4D4D53; // "MMS"
 
     private MachineCodec() {
@@ -60,7 +60,7 @@ public final class MachineCodec {
             throw new IllegalArgumentException("not an mmsim snapshot");
         }
         int format = bytes[3] & 0xff;
-        if (format != FORMAT && format != 1) {
+        if (format < 1 || format > FORMAT) {
             throw new IllegalArgumentException("unknown snapshot format " + format);
         }
         Inflater inflater = new Inflater();
@@ -91,6 +91,10 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            // format 3: the slab caches, the kernel's objects in them, vmalloc areas
+            machine.slub().writeTo(out);
+            machine.kernelObjects().writeTo(out);
+            machine.vmalloc().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,14 +105,23 @@ public final class MachineCodec {
         return decodeRaw(raw, FORMAT);
     }
 
-    /** Format 1 (issue 3) had no processes; format 2 adds them after physical memory. */
+    /**
+     * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
+     * the slab caches, the kernel objects and vmalloc after them (older snapshots: empty caches).
+     */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
-            return new Machine(config, applied, phys, processes);
+            Machine machine = new Machine(config, applied, phys, processes);
+            if (format >= 3) {
+                machine.slub().readFrom(in);
+                machine.kernelObjects().readFrom(in, machine.processes());
+                machine.vmalloc().readFrom(in);
+            }
+            return machine;
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
         }

@@ -45,6 +45,19 @@ public final class PageStore {
     public static final int OWNER_SHMEM = 3;
     /** A page-cache page of a program image ({@code folio->mapping} a file). */
     public static final int OWNER_FILE = 4;
+    /** A page of a SLUB slab ({@code PageSlab}, {@code folio_test_slab}): counted in NR_SLAB_*. */
+    public static final int OWNER_SLAB = 5;
+    /** An order-0 page backing a vmalloc area ({@code vm_struct.pages[]}): counted in VmallocUsed. */
+    public static final int OWNER_VMALLOC = 6;
+    /** A kmalloc above KMALLOC_MAX_CACHE_SIZE ({@code ___kmalloc_large_node}): counted in NR_SLAB_UNRECLAIMABLE_B. */
+    public static final int OWNER_KMALLOC_LARGE = 7;
+    /** A page table of {@code init_mm} (the kernel's vmalloc area): counted in NR_PAGETABLE, owned by no process. */
+    public static final int OWNER_KERNEL_PGTABLE = 8;
+    /** Whether a page of {@code owner} belongs to the kernel itself (no process maps or caches it). */
+    public static boolean isKernelOwner(int owner) {
+        return owner == OWNER_KERNEL || owner >= OWNER_SLAB;
+    }
+
     /** What the pfn-returning queries answer when there is no such block. */
     public static final long NO_PFN = -1;
 

@@ -43,7 +43,7 @@ final class ProcessInvariants {
         }
         for (long head : phys.allocatedHeads()) {
             int owner = phys.pageOwner(head);
-            if (owner == PageStore.OWNER_KERNEL) {
+            if (PageStore.isKernelOwner(owner)) {
                 continue;
             }
             if (owner == PageStore.OWNER_PGTABLE) {
@@ -67,7 +67,7 @@ final class ProcessInvariants {
             }
         }
         for (long pfn : mappings.keySet()) {
-            if (phys.pageOwner(pfn) == PageStore.OWNER_KERNEL || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
+            if (PageStore.isKernelOwner(phys.pageOwner(pfn)) || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
                 throw new IllegalStateException("a PTE maps frame " + pfn + ", which is not a user page");
             }
         }
