@@ -27,7 +27,7 @@ import org.mmsim.kernel.task.Processes;
 public final class MachineCodec {
 
     /** The format this codec writes; readers accept every format they know. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final int MAGIC = 0x4D4D53; // "MMS"
 
     private MachineCodec() {
@@ -60,7 +60,7 @@ public final class MachineCodec {
             throw new IllegalArgumentException("not an mmsim snapshot");
         }
         int format = bytes[3] & 0xff;
-        if (format != FORMAT && format != 1) {
+        if (format < 1 || format > FORMAT) {
             throw new IllegalArgumentException("unknown snapshot format " + format);
         }
         Inflater inflater = new Inflater();
@@ -91,6 +91,7 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            ProcessCodec.writeOom(machine.processes(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,13 +102,20 @@ public final class MachineCodec {
         return decodeRaw(raw, FORMAT);
     }
 
-    /** Format 1 (issue 3) had no processes; format 2 adds them after physical memory. */
+    /**
+     * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3
+     * adds the OOM and overcommit state after them (older snapshots get the boot defaults:
+     * oom_score_adj 0, no kills, reserves from the free pages at decode time).
+     */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            if (format >= 3) {
+                ProcessCodec.readOom(in, processes);
+            }
             return new Machine(config, applied, phys, processes);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
