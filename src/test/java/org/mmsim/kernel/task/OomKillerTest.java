@@ -91,9 +91,12 @@ class OomKillerTest {
         long addr = sim.mmapAnon(grower, 14 * MiB, "rw-");
         long hogPoints = sim.machine.processes().oomKiller().oomBadness(sim.task(hog),
                 sim.machine.processes().oomKiller().totalpages());
+        long pgfaultBefore = sim.machine.processes().events().pgfault;
 
         Touch.Result r = sim.touch(grower, addr, 14 * MiB, "write");
 
+        // the allocator retried inside the fault that hit the OOM: one PGFAULT per page, no more
+        assertThat(sim.machine.processes().events().pgfault - pgfaultBefore).isEqualTo(r.faults().minor());
         assertThat(r.oomKill().pid()).isEqualTo(hog);
         assertThat(r.oomKill().points()).isEqualTo(hogPoints);
         assertThat(r.signal()).isNull();

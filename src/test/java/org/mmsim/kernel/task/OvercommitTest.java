@@ -72,8 +72,18 @@ class OvercommitTest {
         assertThat(refused.address()).isNull();
         assertThat(sim.mapCount(pid)).isEqualTo(vmasBefore);
         byte[] after = MachineCodec.encodeRaw(sim.machine);
-        // only the operation count moved
+        // only the operation count (one long after the config) moved
         assertThat(after.length).isEqualTo(before.length);
+        int firstDiff = -1;
+        int lastDiff = -1;
+        for (int i = 0; i < after.length; i++) {
+            if (after[i] != before[i]) {
+                firstDiff = firstDiff < 0 ? i : firstDiff;
+                lastDiff = i;
+            }
+        }
+        assertThat(lastDiff - firstDiff).isBetween(0, 7);
+        assertThat(sim.machine.operationsApplied()).isEqualTo(2);
 
         long committed = committedAsPages(sim);
         Mmap.Result fits = sim.mmap(pid, 0, room * PAGE, "rw-", "MAP_PRIVATE", "MAP_ANONYMOUS");
