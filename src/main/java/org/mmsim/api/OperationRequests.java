@@ -23,6 +23,7 @@ import org.mmsim.kernel.journal.Mprotect;
 import org.mmsim.kernel.journal.Munmap;
 import org.mmsim.kernel.journal.Sbrk;
 import org.mmsim.kernel.journal.SetMempolicy;
+import org.mmsim.kernel.journal.SetOomScoreAdj;
 import org.mmsim.kernel.journal.Touch;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
@@ -187,6 +188,12 @@ class OperationRequests {
             @Schema(description = "The value.", example = "65536") Long value) {
     }
 
+    @Schema(description = "A write to /proc/PID/oom_score_adj.")
+    record OomScoreAdjRequest(
+            @Schema(description = "-1000..1000: added to the OOM badness in thousandths of RAM + swap; -1000 means "
+                    + "never OOM-kill this process.", example = "-1000") Integer value) {
+    }
+
     @Schema(description = "mmap(2) of anonymous memory.")
     record MmapRequest(
             @Schema(description = "Hint, or the address with MAP_FIXED; absent: the kernel chooses.",
@@ -283,6 +290,10 @@ class OperationRequests {
         return new Free(pid, Sizes.address(prefix + "address", r.address()));
     }
 
+    Operation oomScoreAdj(int pid, OomScoreAdjRequest r, String prefix) {
+        return new SetOomScoreAdj(pid, required(r == null ? null : r.value(), prefix + "value"));
+    }
+
     Operation mallopt(int pid, MalloptRequest r, String prefix) {
         return new Mallopt(pid, required(r.param(), prefix + "param"), required(r.value(), prefix + "value"));
     }
@@ -326,9 +337,9 @@ class OperationRequests {
     }
 
     private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "fork", "exec", "wait", "malloc", "free", "mallopt",
-            "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch");
+            "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch", "set_oom_score_adj");
     private static final String OPS = "alloc_pages, free_pages, kmalloc, kfree, vmalloc, vfree, create_process, exit, fork, exec, wait, malloc, free, mallopt, mmap, "
-            + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch";
+            + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch, set_oom_score_adj";
 
     /** One element of an {@code /ops} batch: {@code {"op": "alloc_pages", …fields}}. */
     Operation fromBatch(JsonNode element, int index) {
@@ -383,6 +394,7 @@ class OperationRequests {
             case "set_mempolicy" -> mempolicy(pid, json.treeToValue(fields, MempolicyRequest.class), prefix);
             case "mbind" -> mbind(pid, json.treeToValue(fields, MbindRequest.class), prefix);
             case "touch" -> touch(pid, json.treeToValue(fields, TouchRequest.class), prefix);
+            case "set_oom_score_adj" -> oomScoreAdj(pid, json.treeToValue(fields, OomScoreAdjRequest.class), prefix);
             default -> throw new ApiInputException(prefix + "op", "unknown op \"" + op + "\"; one of " + OPS);
         };
     }

@@ -141,6 +141,29 @@ class ProcController {
         return pidFile(sid, pid, PidStatus::render);
     }
 
+    @GetMapping("/{pid}/oom_score")
+    @Operation(operationId = "procPidOomScore", summary = "/proc/PID/oom_score: the OOM badness scaled to 0..1333",
+            description = "proc_oom_score, fs/proc/base.c: (1000 + oom_badness * 1000 / totalpages) * 2 / 3 with "
+                    + "totalpages = RAM + swap and oom_badness = rss + swapents + page-table pages + oom_score_adj * "
+                    + "(totalpages / 1000); 0 for a process that cannot be killed (oom_score_adj -1000).")
+    String oomScore(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, (m, p) -> alive(m, p).map(t -> m.processes().oomKiller().oomScore(t) + "\n"));
+    }
+
+    @GetMapping("/{pid}/oom_score_adj")
+    @Operation(operationId = "procPidOomScoreAdj", summary = "/proc/PID/oom_score_adj: -1000..1000",
+            description = "Written with PUT …/processes/{pid}/oom_score_adj.")
+    String oomScoreAdj(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, (m, p) -> alive(m, p).map(t -> t.oomScoreAdj() + "\n"));
+    }
+
+    /** The task behind a /proc/PID directory: any process not yet reaped (a zombie still has one). */
+    private static Optional<org.mmsim.kernel.task.Task> alive(Machine m, int pid) {
+        org.mmsim.kernel.task.Task t = m.processes().tasks().find(pid);
+        return t == null || t.state() == org.mmsim.kernel.task.Task.State.EXITED
+                || t.state() == org.mmsim.kernel.task.Task.State.KILLED ? Optional.empty() : Optional.of(t);
+    }
+
     @GetMapping("/{pid}/numa_maps")
     @Operation(operationId = "procPidNumaMaps", summary = "/proc/PID/numa_maps: policy and pages per node, per VMA")
     String numaMaps(@PathVariable String sid, @PathVariable int pid) {

@@ -30,6 +30,17 @@ public final class Touch {
      * must be positive and the range must not wrap (the caller validates).
      */
     public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st) {
+        touch(mm, ctx, address, length, access, st, OutOfMemory.NONE);
+    }
+
+    /**
+     * As {@link #touch(MmStruct, MmContext, long, long, Access, FaultStats)}, with the OOM killer:
+     * a fault that finds no memory calls {@code oom}; if the faulting task survives (another
+     * process was killed and its memory freed) the fault is retried, else the touch ends in
+     * SIGKILL. {@code mm} must not be used after {@code oom} has killed its owner.
+     */
+    public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st,
+                             OutOfMemory oom) {
         PageTable pt = mm.pgd();
         Arch arch = pt.arch();
         boolean write = access == Access.WRITE;
@@ -79,6 +90,13 @@ public final class Touch {
                 int ret = PageFault.handleMmFault(mm, ctx, vma, page, write, pte, st);
                 ctx.events().pgfault++;
                 if ((ret & PageFault.VM_FAULT_OOM) != 0) {
+                    if (oom.outOfMemory(st)) {
+                        // the allocator retries after the kill inside the same fault: one PGFAULT, not an attempt
+                        ctx.events().pgfault--;
+                        attempt--;
+                        leafBase = -1;
+                        continue;
+                    }
                     st.signal = new FaultStats.Signal("SIGKILL", "OOM", accessAddress);
                     return;
                 }

@@ -8,7 +8,7 @@ import org.mmsim.kernel.machine.Machine;
  */
 public sealed interface Operation permits AllocPages, FreePages, CreateProcess, Exit, Mmap, Munmap, Mprotect, Brk, Sbrk,
         SetMempolicy, Mbind, Touch, Malloc, Free, Mallopt, Fork, Exec, Wait, Kmalloc, Kfree,
-        Vmalloc, Vfree {
+        Vmalloc, Vfree, SetOomScoreAdj {
 
     /** The stable name the journal stores, in the kernel's spelling: {@code "alloc_pages"}. */
     String name();

@@ -25,7 +25,8 @@ public enum OperationType {
     KMALLOC("kmalloc", Kmalloc.class),
     KFREE("kfree", Kfree.class),
     VMALLOC("vmalloc", Vmalloc.class),
-    VFREE("vfree", Vfree.class);
+    VFREE("vfree", Vfree.class),
+    SET_OOM_SCORE_ADJ("set_oom_score_adj", SetOomScoreAdj.class);
 
     private final String journalName;
     private final Class<? extends Operation> recordClass;

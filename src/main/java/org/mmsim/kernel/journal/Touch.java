@@ -27,8 +27,16 @@ public record Touch(int pid, long address, long length, String access) implement
     public record Event(long address, String kind, Long pfn) {
     }
 
-    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state)
-            implements OperationResult {
+    /** A process the OOM killer killed during the access, with its {@code oom_badness} points. */
+    public record OomKill(int pid, String comm, long points) {
+    }
+
+    /**
+     * @param oomKill  the first process the OOM killer killed during the access (maybe not this one), or null
+     * @param oomKills every OOM kill of the access, in order
+     */
+    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state, OomKill oomKill,
+                         List<OomKill> oomKills) implements OperationResult {
     }
 
     @Override
@@ -57,7 +65,8 @@ public record Touch(int pid, long address, long length, String access) implement
                 .map(e -> new Event(e.address(), e.kind(), e.pfn() < 0 ? null : e.pfn())).toList();
         Signal signal = st.signal == null ? null : new Signal(st.signal.name(), st.signal.code(), st.signal.address(),
                 t.killReason());
+        List<OomKill> kills = st.oomKills.stream().map(k -> new OomKill(k.pid(), k.comm(), k.points())).toList();
         return new Result(st.pages, new Faults(st.minor, st.major, st.zeroPage, st.cowCopy, st.cowReuse, st.anonAlloc,
-                st.stackGrowth), events, signal, t.state().label());
+                st.stackGrowth), events, signal, t.state().label(), kills.isEmpty() ? null : kills.get(0), kills);
     }
 }

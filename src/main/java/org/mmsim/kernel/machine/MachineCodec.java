@@ -91,6 +91,7 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            ProcessCodec.writeOom(machine.processes(), out);
             // format 3: the slab caches, the kernel's objects in them, vmalloc areas
             machine.slub().writeTo(out);
             machine.kernelObjects().writeTo(out);
@@ -107,7 +108,9 @@ public final class MachineCodec {
 
     /**
      * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
-     * the slab caches, the kernel objects and vmalloc after them (older snapshots: empty caches).
+     * after them the OOM and overcommit state, then the slab caches, the kernel objects and vmalloc
+     * (older snapshots get the boot defaults: oom_score_adj 0, no kills, reserves from the free
+     * pages at decode time, empty caches).
      */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
@@ -115,6 +118,9 @@ public final class MachineCodec {
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            if (format >= 3) {
+                ProcessCodec.readOom(in, processes);
+            }
             Machine machine = new Machine(config, applied, phys, processes);
             if (format >= 3) {
                 machine.slub().readFrom(in);

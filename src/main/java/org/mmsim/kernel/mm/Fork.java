@@ -34,7 +34,6 @@ public final class Fork {
         mm.hiwaterVm = 0;
         mm.policies.clear();
         mm.policies.addAll(oldmm.policies);
-        long charge = 0;
         for (Vma mpnt : oldmm.vmas) {
             long pages = mpnt.nrPages();
             if ((mpnt.vmFlags & VmFlags.VM_DONTCOPY) != 0) {
@@ -42,11 +41,11 @@ public final class Fork {
                 continue;
             }
             if ((mpnt.vmFlags & VmFlags.VM_ACCOUNT) != 0) {
-                if (!Mmap.vmEnoughMemory(ctx, pages)) {
-                    mm.committedPages = charge;
+                // charged one VMA at a time, so strict overcommit sees the child's charge so far
+                if (!Mmap.vmEnoughMemory(ctx, mm, pages)) {
                     return false;
                 }
-                charge += pages;
+                mm.committedPages += pages;
             }
             Vma tmp = new Vma(mpnt.vmStart, mpnt.vmEnd, mpnt.vmFlags & ~VmFlags.VM_LOCKED, mpnt.vmPgoff);
             VmaMerge.copyAttributes(mpnt, tmp);
@@ -60,11 +59,9 @@ public final class Fork {
             }
             mm.vmas.insert(tmp);
             if (!wipe && vmaNeedsCopy(mpnt) && !copyPageRange(mm, oldmm, mpnt, ctx.phys())) {
-                mm.committedPages = charge;
                 return false;
             }
         }
-        mm.committedPages = charge;
         mm.hiwaterRss = mm.rss();
         mm.hiwaterVm = mm.totalVm;
         return true;
