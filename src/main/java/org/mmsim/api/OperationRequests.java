@@ -247,7 +247,9 @@ class OperationRequests {
     record TouchRequest(
             @Schema(example = "\"0x7ffff7ff0000\"") String address,
             @Schema(description = "Bytes (or with a unit), default 1; up to 64GiB.", example = "16KiB") String length,
-            @Schema(description = "read, write or exec.", example = "write", defaultValue = "read") String access) {
+            @Schema(description = "read, write or exec.", example = "write", defaultValue = "read") String access,
+            @Schema(description = "The CPU the access runs on (the scheduler moved the task there for it); "
+                    + "default: the process's own CPU. Its TLB translates the access.", example = "1") Integer cpu) {
     }
 
     Operation createProcess(CreateProcessRequest r, String prefix) {
@@ -333,7 +335,7 @@ class OperationRequests {
     Operation touch(int pid, TouchRequest r, String prefix) {
         long length = r.length() == null ? 1 : Sizes.bytes(prefix + "length", r.length());
         return new Touch(pid, Sizes.address(prefix + "address", r.address()), length,
-                r.access() == null ? "read" : r.access());
+                r.access() == null ? "read" : r.access(), r.cpu());
     }
 
     private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "fork", "exec", "wait", "malloc", "free", "mallopt",

@@ -308,11 +308,10 @@ class ProcessController {
     // ------------------------------------------------------------------ touch
 
     @Schema(description = "What an access did: pages accessed, faults by kind, the first events, and the signal "
-            + "that stopped it (the process is then killed, as SIGSEGV's default action). tlb is null until the "
-            + "TLB is modelled. oomKill: the first process the OOM killer killed when a fault found no memory (maybe "
+            + "that stopped it (the process is then killed, as SIGSEGV's default action). tlb: what the CPU's TLB did. oomKill: the first process the OOM killer killed when a fault found no memory (maybe "
             + "another process: this one then continued), with its oom_badness points; oomKills: every such kill, "
             + "in order.")
-    record TouchResponse(long version, long pages, FaultsView faults, List<EventView> events, Object tlb,
+    record TouchResponse(long version, long pages, FaultsView faults, List<EventView> events, TlbView tlb,
                          SignalView signal, String state, OomKillView oomKill, List<OomKillView> oomKills) {
     }
 
@@ -322,6 +321,11 @@ class ProcessController {
         static OomKillView from(Touch.OomKill k) {
             return k == null ? null : new OomKillView(k.pid(), k.comm(), k.points());
         }
+    }
+
+    @Schema(description = "Per page touched: a hit when the CPU's TLB held a translation allowing the access (no "
+            + "page-table walk), else a miss: a walk (and the fault it raises, if any), then the entry is filled.")
+    record TlbView(long hits, long misses) {
     }
 
     @Schema(description = "Faults by kind: minor + major is the number of faults; zeroPage: reads that mapped the "
@@ -340,7 +344,9 @@ class ProcessController {
 
     @PostMapping(path = "/{pid}/touch", consumes = "application/json")
     @Operation(operationId = "touch", summary = "Access a range: the MMU walk and its page faults",
-            description = "Per page: if the PTE allows the access the CPU sets Accessed (and Dirty on a write); "
+            description = "Per page, first the TLB of the CPU the access runs on: an entry allowing the access is a "
+                    + "hit; otherwise a miss walks the page table. "
+                    + "If the PTE allows the access the CPU sets Accessed (and Dirty on a write); "
                     + "otherwise a page fault: no VMA → SIGSEGV SEGV_MAPERR (below a stack it grows instead); a "
                     + "forbidden access → SEGV_ACCERR (not counted as a fault); first read of anonymous memory → "
                     + "the shared zero page; first write → a new zeroed frame; write to a read-only private page → "
@@ -357,7 +363,8 @@ class ProcessController {
                 Sizes.hex(r.signal().address()), r.signal().reason());
         Touch.Faults f = r.faults();
         return new TouchResponse(applied.version(), r.pages(), new FaultsView(f.minor(), f.major(), f.zeroPage(),
-                f.cowCopy(), f.cowReuse(), f.anonAlloc(), f.stackGrowth()), events, null, signal, r.state(),
+                f.cowCopy(), f.cowReuse(), f.anonAlloc(), f.stackGrowth()), events,
+                r.tlb() == null ? null : new TlbView(r.tlb().hits(), r.tlb().misses()), signal, r.state(),
                 OomKillView.from(r.oomKill()), r.oomKills().stream().map(OomKillView::from).toList());
     }
 

@@ -31,6 +31,10 @@ public final class FaultStats {
     public long cowReuse;
     public long anonAlloc;
     public long stackGrowth;
+    /** Pages whose translation the CPU's TLB held (no page-table walk). */
+    public long tlbHits;
+    /** Pages the TLB missed: each one a page-table walk, then a fill. */
+    public long tlbMisses;
     public Signal signal;
     private final List<Event> events = new ArrayList<>();
     /** The OOM kills this touch caused, in order. */

@@ -14,6 +14,7 @@ import java.util.zip.Inflater;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.task.ProcessCodec;
 import org.mmsim.kernel.task.Processes;
+import org.mmsim.kernel.tlb.CpuTlbs;
 
 /**
  * The snapshot codec: a machine as compact, versioned bytes and back.
@@ -91,8 +92,10 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            // format 3: the OOM and overcommit state, the TLBs, the slab caches, the kernel's
+            // objects in them, vmalloc areas
             ProcessCodec.writeOom(machine.processes(), out);
-            // format 3: the slab caches, the kernel's objects in them, vmalloc areas
+            machine.processes().tlbs().writeTo(out);
             machine.slub().writeTo(out);
             machine.kernelObjects().writeTo(out);
             machine.vmalloc().writeTo(out);
@@ -108,18 +111,23 @@ public final class MachineCodec {
 
     /**
      * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
-     * after them the OOM and overcommit state, then the slab caches, the kernel objects and vmalloc
-     * (older snapshots get the boot defaults: oom_score_adj 0, no kills, reserves from the free
-     * pages at decode time, empty caches).
+     * after them, in this order, the OOM and overcommit state, the TLBs with their config, the slab
+     * caches, the kernel objects and the vmalloc areas (older snapshots get the boot defaults:
+     * oom_score_adj 0, no kills, reserves from the free pages at decode time, empty TLBs and caches).
      */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
-            Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : new Processes(phys, config);
             if (format >= 3) {
                 ProcessCodec.readOom(in, processes);
+                CpuTlbs tlbs = CpuTlbs.readFrom(in);
+                config = config.withTlb(tlbs.config());
+                processes.restoreTlbs(tlbs);
+            } else {
+                processes.restoreTlbs(new CpuTlbs(config.tlb(), config.totalCpus()));
             }
             Machine machine = new Machine(config, applied, phys, processes);
             if (format >= 3) {

@@ -59,9 +59,12 @@ public final class Fork {
             }
             mm.vmas.insert(tmp);
             if (!wipe && vmaNeedsCopy(mpnt) && !copyPageRange(mm, oldmm, mpnt, ctx.phys())) {
+                oldmm.flushTlbMm();
                 return false;
             }
         }
+        // the parent's writable COW PTEs are read-only now: its cached translations must go
+        oldmm.flushTlbMm();
         mm.hiwaterRss = mm.rss();
         mm.hiwaterVm = mm.totalVm;
         return true;

@@ -372,8 +372,12 @@ public final class Mmap {
         Vma first = mm.vmas.first();
         long lastEnd = 0;
         for (Vma v = first; v != null; v = v.vmNext) {
-            Memory.zapPageRange(mm, ctx.phys(), v.vmStart, v.vmEnd);
+            Memory.zapPteRange(mm, ctx.phys(), v.vmStart, v.vmEnd);
             lastEnd = v.vmEnd;
+        }
+        mm.flushTlbMm();
+        if (mm.tlbs != null && mm.pgd != null) {
+            mm.tlbs.forgetMm(mm.pgd.pgdPfn());
         }
         if (first != null) {
             Memory.freePgtables(mm, first.vmStart, lastEnd, 0, 0);

@@ -34,10 +34,10 @@ public final class PhysicalMemory {
     /** {@code PENALTY_FOR_NODE_WITH_CPUS}. */
     static final int PENALTY_FOR_NODE_WITH_CPUS = 1;
 
-    private static final int ALLOC_MIN_RESERVE = 0x8;
-    private static final int ALLOC_NON_BLOCK = 0x10;
-    private static final int ALLOC_HIGHATOMIC = 0x20;
-    private static final int ALLOC_RESERVES = ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_HIGHATOMIC;
+    static final int ALLOC_MIN_RESERVE = 0x8;
+    static final int ALLOC_NON_BLOCK = 0x10;
+    static final int ALLOC_HIGHATOMIC = 0x20;
+    static final int ALLOC_RESERVES = ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_HIGHATOMIC;
     private static final int SNAPSHOT_MAGIC = 0x4D4D5048;
     private static final int SNAPSHOT_VERSION = 1;
 
@@ -170,7 +170,7 @@ public final class PhysicalMemory {
     }
 
     /** {@code zone_idx} of {@code gfp_zone(gfp)}; throws as {@link Gfp#gfpZone} for a bad combination. */
-    private int highestZoneIdx(int gfp) {
+    int highestZoneIdx(int gfp) {
         int idx = highestIdxByZoneBits[gfp & Gfp.GFP_ZONEMASK];
         if (idx == BAD_ZONE_BITS) {
             return zoneIdxOfType[Gfp.gfpZone(gfp, config.arch()).ordinal()];
@@ -767,7 +767,7 @@ public final class PhysicalMemory {
         return "pfn " + pfn + " is already free";
     }
 
-    private void validateOrder(int order) {
+    void validateOrder(int order) {
         if (order < 0 || order > MAX_PAGE_ORDER) {
             throw new KernelInputException("order", "order must be between 0 and " + MAX_PAGE_ORDER + " (MAX_PAGE_ORDER), got " + order);
         }
@@ -909,10 +909,23 @@ public final class PhysicalMemory {
         throw new KernelInputException("zone", "node " + nid + " has no zone '" + zoneName + "'");
     }
 
-    private void validateNode(int nid) {
+    void validateNode(int nid) {
         if (nid < 0 || nid >= nrNodes) {
             throw new KernelInputException("node", "node " + nid + " does not exist: the machine has " + nrNodes + " nodes");
         }
+    }
+
+    /** The zonelist an allocation on {@code nid} walks ({@code ZONELIST_NOFALLBACK} for {@code __GFP_THISNODE}). */
+    Zone[] zonelistFor(int nid, boolean thisNode) {
+        return thisNode ? zonelistNofallback[nid] : zonelistFallback[nid];
+    }
+
+    /**
+     * "Could an order-{@code order} allocation with {@code gfp} on {@code node} succeed now, and
+     * if not, why": {@link AllocCheck}. Changes nothing.
+     */
+    public AllocCheck allocCheck(int order, String gfp, int node) {
+        return AllocCheck.check(this, order, gfp, node);
     }
 
     /** The zonelist of {@code nid}: {@code ZONELIST_FALLBACK}, or {@code ZONELIST_NOFALLBACK} for {@code __GFP_THISNODE}. */

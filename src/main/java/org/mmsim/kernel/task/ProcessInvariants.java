@@ -21,6 +21,16 @@ final class ProcessInvariants {
 
     static void check(Processes p) {
         PhysicalMemory phys = p.phys;
+        Map<Long, PageTable> pgdByTag = new HashMap<>();
+        for (Task t : p.tasks.alive()) {
+            if (t.mm != null && t.mm.pgd() != null) {
+                pgdByTag.put(t.mm.tlbTag(), t.mm.pgd());
+                if (t.mm.tlbs() != p.tlbs) {
+                    fail(t, "its mm is not attached to the machine's TLBs");
+                }
+            }
+        }
+        p.tlbs.checkInvariants(pgdByTag::get);
         Map<Long, Integer> mappings = new HashMap<>();
         Set<Long> tablePfns = new HashSet<>();
         for (Task t : p.tasks.all()) {

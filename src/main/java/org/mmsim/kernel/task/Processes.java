@@ -27,6 +27,8 @@ import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.phys.Gfp;
 import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.tlb.CpuTlbs;
+import org.mmsim.kernel.tlb.Tlb;
 
 /**
  * Every process of a machine and what they can do: create (a new program, as
@@ -54,11 +56,14 @@ public final class Processes {
     Overcommit overcommit;
     /** {@code NR_FREE_PAGES} when the machine booted: what the overcommit reserves were computed from. */
     long freePagesAtBoot;
+    /** Every CPU's TLB; replaced once when a snapshot with a TLB section is restored. */
+    CpuTlbs tlbs;
 
     public Processes(PhysicalMemory phys, MachineConfig config) {
         this.phys = phys;
         this.config = config;
         restoreFreePagesAtBoot(phys.nrFreePages());
+        this.tlbs = new CpuTlbs(config.tlb(), config.totalCpus());
     }
 
     /** Recomputes the boot-time overcommit reserves from {@code freePages} (a snapshot's saved value). */
@@ -91,6 +96,30 @@ public final class Processes {
             }
         }
         return pending != null && !held ? sum + pending.committedPages() : sum;
+    }
+
+    /** The TLBs of the machine's CPUs. */
+    public CpuTlbs tlbs() {
+        return tlbs;
+    }
+
+    /** Installs restored TLBs (a snapshot's, or a fresh boot state for an older snapshot) and gives every mm them. */
+    public void restoreTlbs(CpuTlbs restored) {
+        this.tlbs = restored;
+        for (Task t : tasks.all()) {
+            if (t.mm != null) {
+                t.mm.setTlbs(restored);
+            }
+        }
+    }
+
+    /** {@code t} runs on its CPU for a system call: {@code switch_mm} to its mm if another one was loaded there. */
+    private Tlb run(Task t) {
+        return run(t, t.cpu);
+    }
+
+    private Tlb run(Task t, int cpu) {
+        return tlbs.run(cpu, t.mm == null ? Tlb.NO_MM : t.mm.tlbTag());
     }
 
     public TaskTable tasks() {
@@ -202,6 +231,7 @@ public final class Processes {
             return null;
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
         MmContext ctx = ctx(t);
         long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
         boolean ok = Mmap.setupStack(mm, ctx, stackTop - 0x21000, stackTop);
@@ -245,6 +275,7 @@ public final class Processes {
         String comm = name == null ? t.comm : name;
         validateComm(comm);
         Image img = image == null ? t.image : image;
+        run(t);
         MmStruct mm = loadBinary(t, comm, img);
         if (mm == null) {
             return "ENOMEM";
@@ -275,6 +306,8 @@ public final class Processes {
             return new Created(null, "ENOMEM");
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
+        run(parent);
         if (!Fork.dupMmap(mm, old, ctx(c))) {
             Mmap.exitMmap(mm, ctx(c));
             tasks.remove(c.pid);
@@ -376,6 +409,7 @@ public final class Processes {
 
     private void exitMm(Task t) {
         if (t.mm != null) {
+            run(t);
             Mmap.exitMmap(t.mm, ctx(t));
             t.mm = null;
         }
@@ -392,6 +426,7 @@ public final class Processes {
         if ((flags & MmapFlags.MAP_ANONYMOUS) == 0) {
             throw new KernelInputException("flags", "only anonymous mappings are simulated: add MAP_ANONYMOUS");
         }
+        run(t);
         MmContext ctx = ctx(t);
         Mmap.Result r = Mmap.doMmap(t.mm, ctx, addr, len, prot, flags, config.arch().is64Bit(),
                 config.tunables().overcommitMemory());
@@ -411,15 +446,18 @@ public final class Processes {
     }
 
     public Mmap.Result munmap(Task t, long addr, long len) {
+        run(t);
         return Mmap.doVmiMunmap(t.mm, ctx(t), addr, len);
     }
 
     public Mmap.Result mprotect(Task t, long addr, long len, int prot) {
+        run(t);
         return Mprotect.mprotect(t.mm, ctx(t), addr, len, prot);
     }
 
     /** brk(2): the new break, or the old one when refused. */
     public long brk(Task t, long addr) {
+        run(t);
         return Mmap.brk(t.mm, ctx(t), addr);
     }
 
@@ -433,6 +471,7 @@ public final class Processes {
         if (increment > 0 && want < old || increment < 0 && want > old) {
             return -1;
         }
+        run(t);
         long got = Mmap.brk(t.mm, ctx(t), want);
         return got == want ? old : -1;
     }
@@ -456,6 +495,19 @@ public final class Processes {
      * process (the default action), as on Linux.
      */
     public FaultStats touch(Task t, long addr, long length, Touch.Access access) {
+        return touch(t, addr, length, access, t.cpu);
+    }
+
+    /**
+     * The access run on CPU {@code cpu} (the scheduler moved the task there for it; its home CPU
+     * stays): the translations come from that CPU's TLB, a context switch first if it ran
+     * another mm.
+     */
+    public FaultStats touch(Task t, long addr, long length, Touch.Access access, int cpu) {
+        if (cpu < 0 || cpu >= tlbs.nrCpus()) {
+            throw new KernelInputException("cpu", "cpu " + cpu + " does not exist: the machine has "
+                    + tlbs.nrCpus() + " CPUs");
+        }
         if (length < 1 || length > MAX_TOUCH_BYTES) {
             throw new KernelInputException("length", "must be between 1 and " + MAX_TOUCH_BYTES + " bytes (16M pages)");
         }
@@ -467,7 +519,10 @@ public final class Processes {
         if (addr >= limit) {
             st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", addr);
         } else {
-            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, oomKiller.forTask(t));
+            Tlb tlb = run(t, cpu);
+            long tag = t.mm.tlbTag();
+            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb, oomKiller.forTask(t));
+            tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
             if (st.signal == null && addr + length > limit) {
                 st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
             }
