@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What one touch did: pages accessed, faults by kind, the first {@link #MAX_EVENTS} fault
- * events and the signal that stopped it, if any. Filled in by {@link Touch}.
+ * events, the signal that stopped it, if any, and the processes the OOM killer killed. Filled in by {@link Touch}.
  */
 public final class FaultStats {
     /** Events kept per touch; the counters count them all. */
@@ -17,6 +17,10 @@ public final class FaultStats {
 
     /** The signal a fault raised: {@code SIGSEGV} with {@code SEGV_MAPERR}/{@code SEGV_ACCERR}, or {@code SIGBUS}/OOM. */
     public record Signal(String name, String code, long address) {
+    }
+
+    /** A process the OOM killer chose and killed during this touch, with its {@code oom_badness} points. */
+    public record OomKill(int pid, String comm, long points) {
     }
 
     public long pages;
@@ -33,6 +37,8 @@ public final class FaultStats {
     public long tlbMisses;
     public Signal signal;
     private final List<Event> events = new ArrayList<>();
+    /** The OOM kills this touch caused, in order. */
+    public final List<OomKill> oomKills = new ArrayList<>();
 
     void event(long address, String kind, long pfn) {
         if (events.size() < MAX_EVENTS) {

@@ -31,7 +31,7 @@ public final class Touch {
      * must be positive and the range must not wrap (the caller validates).
      */
     public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st) {
-        touch(mm, ctx, address, length, access, st, null);
+        touch(mm, ctx, address, length, access, st, null, OutOfMemory.NONE);
     }
 
     /**
@@ -41,9 +41,14 @@ public final class Touch {
      * (no walk; a first write through a clean entry sets Dirty in the PTE, as the CPU's
      * assist does); anything else is a miss — the walk below, with its faults — and the
      * translation it ends with is filled in. Hits and misses count in {@code st}.
+     *
+     * <p>With the OOM killer: a fault that finds no memory calls {@code oom}; if the faulting
+     * task survives (another process was killed and its memory freed) the fault is retried,
+     * else the touch ends in SIGKILL. {@code mm} must not be used after {@code oom} has killed
+     * its owner.
      */
     public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st,
-                             Tlb tlb) {
+                             Tlb tlb, OutOfMemory oom) {
         PageTable pt = mm.pgd();
         Arch arch = pt.arch();
         boolean write = access == Access.WRITE;
@@ -121,6 +126,13 @@ public final class Touch {
                 int ret = PageFault.handleMmFault(mm, ctx, vma, page, write, pte, st);
                 ctx.events().pgfault++;
                 if ((ret & PageFault.VM_FAULT_OOM) != 0) {
+                    if (oom.outOfMemory(st)) {
+                        // the allocator retries after the kill inside the same fault: one PGFAULT, not an attempt
+                        ctx.events().pgfault--;
+                        attempt--;
+                        leafBase = -1;
+                        continue;
+                    }
                     st.signal = new FaultStats.Signal("SIGKILL", "OOM", accessAddress);
                     return;
                 }

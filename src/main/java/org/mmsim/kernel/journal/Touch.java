@@ -37,8 +37,17 @@ public record Touch(int pid, long address, long length, String access, Integer c
     public record Event(long address, String kind, Long pfn) {
     }
 
-    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state, Tlb tlb)
-            implements OperationResult {
+    /** A process the OOM killer killed during the access, with its {@code oom_badness} points. */
+    public record OomKill(int pid, String comm, long points) {
+    }
+
+    /**
+     * @param oomKill  the first process the OOM killer killed during the access (maybe not this one), or null
+     * @param oomKills every OOM kill of the access, in order
+     * @param tlb      the hits and misses of the CPU's TLB during the access
+     */
+    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state, OomKill oomKill,
+                         List<OomKill> oomKills, Tlb tlb) implements OperationResult {
     }
 
     @Override
@@ -68,7 +77,9 @@ public record Touch(int pid, long address, long length, String access, Integer c
                 .map(e -> new Event(e.address(), e.kind(), e.pfn() < 0 ? null : e.pfn())).toList();
         Signal signal = st.signal == null ? null : new Signal(st.signal.name(), st.signal.code(), st.signal.address(),
                 t.killReason());
+        List<OomKill> kills = st.oomKills.stream().map(k -> new OomKill(k.pid(), k.comm(), k.points())).toList();
         return new Result(st.pages, new Faults(st.minor, st.major, st.zeroPage, st.cowCopy, st.cowReuse, st.anonAlloc,
-                st.stackGrowth), events, signal, t.state().label(), new Tlb(st.tlbHits, st.tlbMisses));
+                st.stackGrowth), events, signal, t.state().label(), kills.isEmpty() ? null : kills.get(0), kills,
+                new Tlb(st.tlbHits, st.tlbMisses));
     }
 }

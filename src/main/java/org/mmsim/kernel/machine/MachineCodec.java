@@ -92,7 +92,13 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            // format 3: the OOM and overcommit state, the TLBs, the slab caches, the kernel's
+            // objects in them, vmalloc areas
+            ProcessCodec.writeOom(machine.processes(), out);
             machine.processes().tlbs().writeTo(out);
+            machine.slub().writeTo(out);
+            machine.kernelObjects().writeTo(out);
+            machine.vmalloc().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,7 +109,12 @@ public final class MachineCodec {
         return decodeRaw(raw, FORMAT);
     }
 
-    /** Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 the TLBs (with their config) after them. */
+    /**
+     * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
+     * after them, in this order, the OOM and overcommit state, the TLBs with their config, the slab
+     * caches, the kernel objects and the vmalloc areas (older snapshots get the boot defaults:
+     * oom_score_adj 0, no kills, reserves from the free pages at decode time, empty TLBs and caches).
+     */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
@@ -111,13 +122,20 @@ public final class MachineCodec {
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : new Processes(phys, config);
             if (format >= 3) {
+                ProcessCodec.readOom(in, processes);
                 CpuTlbs tlbs = CpuTlbs.readFrom(in);
                 config = config.withTlb(tlbs.config());
                 processes.restoreTlbs(tlbs);
             } else {
                 processes.restoreTlbs(new CpuTlbs(config.tlb(), config.totalCpus()));
             }
-            return new Machine(config, applied, phys, processes);
+            Machine machine = new Machine(config, applied, phys, processes);
+            if (format >= 3) {
+                machine.slub().readFrom(in);
+                machine.kernelObjects().readFrom(in, machine.processes());
+                machine.vmalloc().readFrom(in);
+            }
+            return machine;
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
         }

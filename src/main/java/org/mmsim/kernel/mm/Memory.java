@@ -44,8 +44,7 @@ public final class Memory {
             if (Pte.present(pte) && !Pte.special(pte)) {
                 long pfn = Pte.pfn(pte);
                 mm.addCounter(rssMember(phys.pageOwner(pfn)), -1);
-                phys.pageAddMapcount(pfn, -1);
-                phys.putPage(pfn);
+                phys.pageUnmapAndPut(pfn);
             }
             return 0;
         });

@@ -289,7 +289,7 @@ public final class MmStruct {
         }
         long size = vma.vmEnd - address;
         long grow = (vma.vmStart - address) >>> VmaTree.PAGE_SHIFT;
-        if (size > rlimitStack || !Mmap.vmEnoughMemory(ctx, grow)) {
+        if (size > rlimitStack || !Mmap.vmEnoughMemory(ctx, this, grow)) {
             return false;
         }
         if ((vma.vmFlags & VmFlags.VM_ACCOUNT) != 0) {

@@ -82,7 +82,7 @@ public final class Mprotect {
         long charged = 0;
         if ((newFlags & VmFlags.VM_WRITE) != 0 && (oldFlags & (VmFlags.VM_ACCOUNT | VmFlags.VM_WRITE
                 | VmFlags.VM_NORESERVE | VmFlags.VM_SHARED)) == 0) {
-            if (!Mmap.vmEnoughMemory(ctx, nrPages)) {
+            if (!Mmap.vmEnoughMemory(ctx, mm, nrPages)) {
                 return null;
             }
             charged = nrPages;

@@ -660,9 +660,29 @@ public final class PhysicalMemory {
         return pfn;
     }
 
+    /**
+     * Marks the freshly allocated block at {@code pfn} as the kernel's {@code owner} (a slab, a
+     * vmalloc page, a kernel page table: one of {@link PageStore}'s kernel owners), as
+     * {@code __folio_set_slab} / the vmalloc page type do; refcount 1, unmapped.
+     */
+    public void setKernelPageOwner(long pfn, int owner) {
+        if (!PageStore.isKernelOwner(owner)) {
+            throw new IllegalArgumentException("owner " + owner + " is not a kernel owner");
+        }
+        pages.setPageCounters(pfn, 1, -1, owner);
+    }
+
     /** A PTE now maps the page: {@code folio_get} and {@code folio_add_file_rmap_pte} in one store. */
     public void pageGetAndMap(long pfn) {
         pages.addPageCounters(pfn, 1, 1);
+    }
+
+    /**
+     * {@link #pageGetAndMap} for each of {@code pfns[0..n)} (order-0 heads): fork copying one
+     * leaf table's PTEs.
+     */
+    public void pagesGetAndMap(long[] pfns, int n) {
+        pages.getAndMapAll(pfns, n);
     }
 
     /** The heads of every allocated block, in pfn order (invariant checks, views). */
@@ -678,6 +698,11 @@ public final class PhysicalMemory {
     /** {@code page_mapcount()}: how many PTEs map the page (0 when unmapped). */
     public int pageMapcount(long pfn) {
         return pages.mapcount(pfn) + 1;
+    }
+
+    /** The order the block headed at {@code pfn} was allocated with. */
+    public int pageOrder(long pfn) {
+        return pages.order(pfn);
     }
 
     /** Who the page belongs to: one of {@link PageStore}'s {@code OWNER_*}. */
@@ -700,12 +725,22 @@ public final class PhysicalMemory {
      * to the buddy allocator ({@code __folio_put} → {@code free_unref_page}). Answers whether it did.
      */
     public boolean putPage(long pfn) {
-        int ref = pages.refcount(pfn);
-        if (ref <= 1) {
+        return dropRefs(pfn, 0);
+    }
+
+    /**
+     * A PTE stops mapping the page: {@code folio_remove_rmap_pte} and {@code folio_put} in one
+     * store ({@code zap_present_ptes}); the last reference frees it. Answers whether it did.
+     */
+    public boolean pageUnmapAndPut(long pfn) {
+        return dropRefs(pfn, -1);
+    }
+
+    private boolean dropRefs(long pfn, int mapDelta) {
+        if (pages.addAndGetRefcount(pfn, -1, mapDelta) <= 0) {
             freePages(pfn, pages.order(pfn));
             return true;
         }
-        pages.setPageCounters(pfn, ref - 1, pages.mapcount(pfn), pages.owner(pfn));
         return false;
     }
 
@@ -963,7 +998,9 @@ public final class PhysicalMemory {
         long allocatedHead = pages.headContaining(pfn);
         if (allocatedHead != NO_PFN) {
             boolean isHead = allocatedHead == pfn;
-            return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(allocatedHead) : 0,
+            // PG_slab (KPF_SLAB in /proc/kpageflags) on every page of a slab
+            List<String> flags = pages.owner(allocatedHead) == PageStore.OWNER_SLAB ? List.of("slab") : List.of();
+            return new FrameView(pfn, nid, zoneName, "allocated", flags, isHead ? pages.refcount(allocatedHead) : 0,
                     pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, ownerName(pages.owner(allocatedHead)),
                     mtName, Gfp.format(pages.gfp(allocatedHead)));
         }
@@ -979,6 +1016,10 @@ public final class PhysicalMemory {
             case PageStore.OWNER_PGTABLE -> "pagetable";
             case PageStore.OWNER_SHMEM -> "shmem";
             case PageStore.OWNER_FILE -> "file";
+            case PageStore.OWNER_SLAB -> "slab";
+            case PageStore.OWNER_VMALLOC -> "vmalloc";
+            case PageStore.OWNER_KMALLOC_LARGE -> "kmalloc";
+            case PageStore.OWNER_KERNEL_PGTABLE -> "kernel-pagetable";
             default -> "kernel";
         };
     }

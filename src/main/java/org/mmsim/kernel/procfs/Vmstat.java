@@ -154,6 +154,7 @@ public final class Vmstat {
             case "pgfree" -> pm.vmEvents().pgfree();
             case "pgfault" -> events.pgfault;
             case "pgmajfault" -> events.pgmajfault;
+            case "oom_kill" -> events.oomKill;
             case "nr_mlock" -> k.nrMlock();
             case "nr_zone_inactive_anon" -> k.nrInactiveAnon();
             case "nr_zone_active_anon" -> k.nrActiveAnon();

@@ -41,6 +41,7 @@ final class ProcessInvariants {
                 continue;
             }
             checkTask(t, phys, mappings, tablePfns);
+            checkOomAndCommit(t);
         }
         Map<Long, Integer> cacheRefs = new HashMap<>();
         for (AddressSpace as : p.files.all()) {
@@ -53,7 +54,7 @@ final class ProcessInvariants {
         }
         for (long head : phys.allocatedHeads()) {
             int owner = phys.pageOwner(head);
-            if (owner == PageStore.OWNER_KERNEL) {
+            if (PageStore.isKernelOwner(owner)) {
                 continue;
             }
             if (owner == PageStore.OWNER_PGTABLE) {
@@ -77,7 +78,7 @@ final class ProcessInvariants {
             }
         }
         for (long pfn : mappings.keySet()) {
-            if (phys.pageOwner(pfn) == PageStore.OWNER_KERNEL || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
+            if (PageStore.isKernelOwner(phys.pageOwner(pfn)) || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
                 throw new IllegalStateException("a PTE maps frame " + pfn + ", which is not a user page");
             }
         }
@@ -147,5 +148,24 @@ final class ProcessInvariants {
 
     private static void fail(Task t, String what) {
         throw new IllegalStateException("process " + t.pid() + " (" + t.comm() + "): " + what);
+    }
+
+    /**
+     * {@code oom_score_adj} within -1000..1000, and the mm's overcommit charge equal to the pages
+     * of its {@code VM_ACCOUNT} VMAs (what {@code vm_acct_memory}/{@code vm_unacct_memory} keep).
+     */
+    private static void checkOomAndCommit(Task t) {
+        if (t.oomScoreAdj < OomKiller.OOM_SCORE_ADJ_MIN || t.oomScoreAdj > OomKiller.OOM_SCORE_ADJ_MAX) {
+            fail(t, "oom_score_adj " + t.oomScoreAdj + " out of range");
+        }
+        long accounted = 0;
+        for (Vma v : t.mm.vmas()) {
+            if ((v.vmFlags() & VmFlags.VM_ACCOUNT) != 0) {
+                accounted += v.nrPages();
+            }
+        }
+        if (accounted != t.mm.committedPages()) {
+            fail(t, "committed " + t.mm.committedPages() + " pages but its VM_ACCOUNT VMAs hold " + accounted);
+        }
     }
 }

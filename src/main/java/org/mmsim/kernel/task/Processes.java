@@ -17,6 +17,7 @@ import org.mmsim.kernel.mm.MmStruct;
 import org.mmsim.kernel.mm.Mmap;
 import org.mmsim.kernel.mm.MmapFlags;
 import org.mmsim.kernel.mm.Mprotect;
+import org.mmsim.kernel.mm.Overcommit;
 import org.mmsim.kernel.mm.Prot;
 import org.mmsim.kernel.mm.Vma;
 import org.mmsim.kernel.mm.VmCounters;
@@ -51,13 +52,50 @@ public final class Processes {
     final TaskTable tasks = new TaskTable();
     final FileTable files = new FileTable();
     final VmCounters events = new VmCounters();
+    final OomKiller oomKiller = new OomKiller(this);
+    Overcommit overcommit;
+    /** {@code NR_FREE_PAGES} when the machine booted: what the overcommit reserves were computed from. */
+    long freePagesAtBoot;
     /** Every CPU's TLB; replaced once when a snapshot with a TLB section is restored. */
     CpuTlbs tlbs;
 
     public Processes(PhysicalMemory phys, MachineConfig config) {
         this.phys = phys;
         this.config = config;
+        restoreFreePagesAtBoot(phys.nrFreePages());
         this.tlbs = new CpuTlbs(config.tlb(), config.totalCpus());
+    }
+
+    /** Recomputes the boot-time overcommit reserves from {@code freePages} (a snapshot's saved value). */
+    void restoreFreePagesAtBoot(long freePages) {
+        this.freePagesAtBoot = freePages;
+        this.overcommit = new Overcommit(phys, freePages, this::committedAsPages);
+    }
+
+    /** The OOM killer: badness, {@code oom_score}, the {@code oom_kill} count. */
+    public OomKiller oomKiller() {
+        return oomKiller;
+    }
+
+    /** Overcommit accounting ({@code vm.overcommit_memory}, CommitLimit, the reserves). */
+    public Overcommit overcommit() {
+        return overcommit;
+    }
+
+    /**
+     * {@code vm_committed_as}: every live mm's charge, plus {@code pending} when no task holds it
+     * yet (an mm being built by fork or exec).
+     */
+    private long committedAsPages(MmStruct pending) {
+        long sum = 0;
+        boolean held = false;
+        for (Task t : tasks.all()) {
+            if (t.mm != null) {
+                sum += t.mm.committedPages();
+                held |= t.mm == pending;
+            }
+        }
+        return pending != null && !held ? sum + pending.committedPages() : sum;
     }
 
     /** The TLBs of the machine's CPUs. */
@@ -102,7 +140,7 @@ public final class Processes {
 
     /** What a system call of {@code t} runs with. */
     public MmContext ctx(Task t) {
-        return new MmContext(phys, t.numa, t.cpu, files, events);
+        return new MmContext(phys, t.numa, t.cpu, files, events, overcommit);
     }
 
     /** {@code GFP_PGTABLE_USER} frames for a task's page tables, under its policy. */
@@ -118,8 +156,34 @@ public final class Processes {
             public void freeTablePage(long pfn) {
                 phys.putPage(pfn);
             }
+
+            @Override
+            public long[] leafEntries(int ptrs) {
+                if (leafPoolSize > 0 && leafPool[leafPoolSize - 1].length == ptrs) {
+                    long[] a = leafPool[--leafPoolSize];
+                    leafPool[leafPoolSize] = null;
+                    return a;
+                }
+                return new long[ptrs];
+            }
+
+            @Override
+            public void recycleLeafEntries(long[] entries) {
+                if (leafPoolSize < leafPool.length) {
+                    leafPool[leafPoolSize++] = entries;
+                }
+            }
         };
     }
+
+    /**
+     * Entries arrays of freed leaf tables (all zero), reused last-in first-out for new ones: a
+     * fork after an exit gets arrays still in the host's cache instead of fresh ones to zero. At
+     * most {@code LEAF_POOL_MAX} (2 MiB on x86_64) are kept; not machine state (never snapshotted).
+     */
+    private final long[][] leafPool = new long[LEAF_POOL_MAX][];
+    private int leafPoolSize;
+    private static final int LEAF_POOL_MAX = 512;
 
     // ------------------------------------------------------------------ create and exit
 
@@ -170,13 +234,13 @@ public final class Processes {
         mm.setTlbs(tlbs);
         MmContext ctx = ctx(t);
         long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
-        Mmap.setupStack(mm, stackTop - 0x21000, stackTop);
+        boolean ok = Mmap.setupStack(mm, ctx, stackTop - 0x21000, stackTop);
         long textLen = pageAlign(img.textBytes());
         long dataLen = pageAlign(img.dataBytes());
         long base = l.loadBase();
         var file = files.image(name, (textLen + dataLen) >>> Arch.PAGE_SHIFT);
         long mayAll = VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
-        boolean ok = !Mmap.mmapRegion(mm, ctx, base, textLen, VmFlags.VM_READ | VmFlags.VM_EXEC | mayAll, 0, file).failed();
+        ok = ok && !Mmap.mmapRegion(mm, ctx, base, textLen, VmFlags.VM_READ | VmFlags.VM_EXEC | mayAll, 0, file).failed();
         long dataStart = base + textLen;
         if (ok && dataLen > 0) {
             ok = !Mmap.mmapRegion(mm, ctx, dataStart, dataLen, VmFlags.VM_READ | VmFlags.VM_WRITE | mayAll,
@@ -231,6 +295,7 @@ public final class Processes {
      */
     public Created fork(Task parent) {
         Task c = tasks.add(parent.pid, parent.comm, parent.cpu, parent.image);
+        c.oomScoreAdj = parent.oomScoreAdj;
         c.numa.restore(parent.numa.mempolicy(), parent.numa.ilPrev(), parent.numa.ilWeight());
         MmStruct old = parent.mm;
         MmStruct mm = new MmStruct(old.taskSize(), old.taskSizeMax(), old.mmapBase(), old.mmapMinAddr(),
@@ -456,7 +521,7 @@ public final class Processes {
         } else {
             Tlb tlb = run(t, cpu);
             long tag = t.mm.tlbTag();
-            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb);
+            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb, oomKiller.forTask(t));
             tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
             if (st.signal == null && addr + length > limit) {
                 st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
@@ -464,10 +529,23 @@ public final class Processes {
         }
         t.minFlt += st.minor;
         t.majFlt += st.major;
-        if (st.signal != null) {
+        if (st.signal != null && t.alive()) {
             kill(t, st.signal.name(), "OOM".equals(st.signal.code()) ? "oom" : null);
         }
         return st;
+    }
+
+    /**
+     * A write of {@code value} to {@code /proc/PID/oom_score_adj} ({@code __set_oom_adj}):
+     * -1000..1000, else EINVAL — a caller error naming {@code value}. Answers the new value.
+     */
+    public int setOomScoreAdj(Task t, int value) {
+        if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
+            throw new KernelInputException("value", "oom_score_adj must be between " + OomKiller.OOM_SCORE_ADJ_MIN
+                    + " and " + OomKiller.OOM_SCORE_ADJ_MAX + ", got " + value);
+        }
+        t.oomScoreAdj = value;
+        return value;
     }
 
     // ------------------------------------------------------------------ the C library
