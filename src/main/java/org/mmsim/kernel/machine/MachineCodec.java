@@ -27,7 +27,7 @@ import org.mmsim.kernel.task.Processes;
 public final class MachineCodec {
 
     /** The format this codec writes; readers accept every format they know. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final int MAGIC = 0x4D4D53; // "MMS"
 
     private MachineCodec() {
@@ -60,7 +60,7 @@ public final class MachineCodec {
             throw new IllegalArgumentException("not an mmsim snapshot");
         }
         int format = bytes[3] & 0xff;
-        if (format != FORMAT && format != 1) {
+        if (format != FORMAT && format != 1 && format != 2) {
             throw new IllegalArgumentException("unknown snapshot format " + format);
         }
         Inflater inflater = new Inflater();
@@ -91,6 +91,8 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
+            // format 3: the swap device (issue 6)
+            machine.phys().swap().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,6 +110,9 @@ public final class MachineCodec {
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            if (format >= 3) {
+                phys.restoreSwap(org.mmsim.kernel.swap.SwapInfo.readFrom(in, config.swapBytes()));
+            }
             return new Machine(config, applied, phys, processes);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);

@@ -48,6 +48,9 @@ public final class SwapInfo {
     private final boolean[] onFreeList;
     private int currentCluster = -1;
     private long inusePages;
+    /** {@code PSWPIN} / {@code PSWPOUT}: pages read from / written to this device. */
+    private long pswpin;
+    private long pswpout;
 
     /** {@code swapon} of a device of {@code swapBytes} (a multiple of 4 KiB; 0 or one page means no usable slot). */
     public SwapInfo(long swapBytes) {
@@ -128,6 +131,24 @@ public final class SwapInfo {
             }
         }
         throw new IllegalStateException("inuse " + inusePages + " below " + totalPages() + " but no free slot");
+    }
+
+    /** {@code count_vm_event(PSWPIN)}: a page was read back ({@code swap_read_folio}). */
+    public void countSwapIn() {
+        pswpin++;
+    }
+
+    /** {@code count_vm_event(PSWPOUT)}: a page was written out ({@code swap_writepage}). */
+    public void countSwapOut() {
+        pswpout++;
+    }
+
+    public long pswpin() {
+        return pswpin;
+    }
+
+    public long pswpout() {
+        return pswpout;
     }
 
     /** {@code swap_duplicate}: one more swap entry refers to {@code offset} (fork copying a swap PTE). */
@@ -250,6 +271,8 @@ public final class SwapInfo {
     /** The device state: the map, the free-cluster ring, the current cluster. */
     public void writeTo(DataOutputStream out) throws IOException {
         out.writeInt(maxSlots);
+        out.writeLong(pswpin);
+        out.writeLong(pswpout);
         out.writeInt(currentCluster);
         out.writeInt(freeLen);
         for (int i = 0; i < freeLen; i++) {
@@ -269,6 +292,8 @@ public final class SwapInfo {
         if (in.readInt() != si.maxSlots) {
             throw new IOException("swap device size differs from the machine config");
         }
+        si.pswpin = in.readLong();
+        si.pswpout = in.readLong();
         si.currentCluster = in.readInt();
         int n = in.readInt();
         if (n < 0 || n > si.freeClusters.length || si.currentCluster < -1 || si.currentCluster >= si.clusterCount.length) {
