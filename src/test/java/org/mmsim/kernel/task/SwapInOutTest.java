@@ -156,4 +156,24 @@ class SwapInOutTest {
         assertThat(copy.phys().swap().pswpout()).isEqualTo(8);
         assertThat(MachineCodec.encodeRaw(copy)).isEqualTo(raw);
     }
+
+    // /proc/meminfo SwapFree, /proc/vmstat pswpout/pswpin, status VmSwap, smaps_rollup Swap/SwapPss
+    @Test
+    void procfsShouldReportSwapUse() {
+        VmSim sim = VmSim.preset(PRESET);
+        int pid = sim.create();
+        long a = sim.mmapAnon(pid, 8 * PAGE, "rw-");
+        sim.touch(pid, a, 8 * PAGE, "write");
+        swapOutRange(sim, pid, a, 8);
+        sim.<Fork.Result>apply(new Fork(pid));
+        String meminfo = org.mmsim.kernel.procfs.Meminfo.render(sim.machine);
+        assertThat(meminfo).containsPattern("SwapTotal: +65532 kB").containsPattern("SwapFree: +65500 kB");
+        String vmstat = org.mmsim.kernel.procfs.Vmstat.render(sim.machine);
+        assertThat(vmstat).contains("\npswpin 0\n").contains("\npswpout 8\n");
+        assertThat(org.mmsim.kernel.procfs.PidStatus.render(sim.machine, pid).orElseThrow())
+                .containsPattern("VmSwap:\\s+32 kB");
+        // every slot is shared by parent and child: SwapPss is half of Swap
+        assertThat(org.mmsim.kernel.procfs.PidSmapsRollup.render(sim.machine, pid).orElseThrow())
+                .containsPattern("\nSwap: +32 kB").containsPattern("SwapPss: +16 kB");
+    }
 }
