@@ -7,6 +7,7 @@ import java.util.List;
 import org.mmsim.kernel.machine.Arch;
 import org.mmsim.kernel.machine.MachineConfig;
 import org.mmsim.kernel.machine.Tunables;
+import org.mmsim.kernel.tlb.TlbConfig;
 
 /**
  * A machine config as clients write it, and as presets and sessions show it (the same shape, so
@@ -34,7 +35,19 @@ record MachineSpec(
         @Schema(description = "kernel.randomize_va_space: false (0, the default, reproducible addresses) or true (2).")
         Boolean aslr,
         @Schema(description = "Sysctls and boot parameters.")
-        TunablesSpec tunables) {
+        TunablesSpec tunables,
+        @Schema(description = "The TLB of every CPU; absent: 64 entries, 4-way, PCID on x86_64.")
+        TlbSpec tlb) {
+
+    /** The per-CPU TLB; absent fields keep the defaults. */
+    @Schema(description = "Each CPU's TLB: entries (a power of two, 1..4096), ways per set (a power of two dividing "
+            + "entries; ways = entries is fully associative), pcid (tag entries with a PCID instead of flushing on "
+            + "each context switch; x86_64 only).")
+    record TlbSpec(
+            @Schema(example = "64") Integer entries,
+            @Schema(example = "4") Integer ways,
+            @Schema(example = "true") Boolean pcid) {
+    }
 
     /** One NUMA node. */
     @Schema(description = "A NUMA node: its memory and how many CPUs it has (CPUs are numbered node by node).")
@@ -98,8 +111,11 @@ record MachineSpec(
                 t.transparentHugepage() == null ? d.transparentHugepage() : t.transparentHugepage(),
                 t.overcommitMemory() == null ? d.overcommitMemory() : t.overcommitMemory(),
                 t.overcommitRatio() == null ? d.overcommitRatio() : t.overcommitRatio());
+        TlbConfig dt = TlbConfig.defaults(a.is64Bit());
+        TlbConfig tlbConfig = tlb == null ? dt : new TlbConfig(tlb.entries() == null ? dt.entries() : tlb.entries(),
+                tlb.ways() == null ? dt.ways() : tlb.ways(), tlb.pcid() == null ? dt.pcid() : tlb.pcid());
         return new MachineConfig(a, specs, distances, swapBytes, seed == null ? 0 : seed,
-                aslr != null && aslr, tun);
+                aslr != null && aslr, tun, tlbConfig);
     }
 
     static MachineSpec from(MachineConfig c) {
@@ -108,6 +124,7 @@ record MachineSpec(
                 c.nodes().stream().map(n -> new Node(Sizes.human(n.memoryBytes()), n.cpus())).toList(),
                 c.distances(), Sizes.human(c.swapBytes()), c.seed(), c.aslr(),
                 new TunablesSpec(t.minFreeKbytes(), t.watermarkScaleFactor(), Sizes.human(t.movablecoreBytes()),
-                        t.transparentHugepage(), t.overcommitMemory(), t.overcommitRatio()));
+                        t.transparentHugepage(), t.overcommitMemory(), t.overcommitRatio()),
+                new TlbSpec(c.tlb().entries(), c.tlb().ways(), c.tlb().pcid()));
     }
 }

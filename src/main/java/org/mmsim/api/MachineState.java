@@ -16,7 +16,13 @@ record MachineState(
         @Schema(description = "Operations applied since boot.") long operationsApplied,
         @Schema(description = "What GET …/machine shows.") MachineView machine,
         @Schema(description = "Every process: what GET …/processes/{pid} and …/vmas show, and its present PTEs.")
-        List<ProcessState> processes) {
+        List<ProcessState> processes,
+        @Schema(description = "What GET …/kernel/slabs shows.") SlabController.SlabsView slabs,
+        @Schema(description = "The vmalloc areas, as /proc/vmallocinfo lists them.") List<VmallocArea> vmallocAreas) {
+
+    @Schema(description = "A vmalloc area: its range (with the guard page) and its frames in address order.")
+    record VmallocArea(String address, String end, long size, List<Long> pfns) {
+    }
 
     /** PTEs listed per process; a process with more shows the first ones and says so. */
     static final int MAX_PTES = 1024;
@@ -47,6 +53,9 @@ record MachineState(
             processes.add(new ProcessState(ProcessView.from(m, t),
                     VirtualMemoryController.vmaViews(m.phys().zeroPfn(), mm), ptes, truncated[0]));
         }
-        return new MachineState(m.operationsApplied(), MachineView.from(m), processes);
+        List<VmallocArea> areas = m.vmalloc().areas().stream().map(a -> new VmallocArea(Sizes.hex(a.address()),
+                Sizes.hex(a.end()), a.size(), java.util.Arrays.stream(a.pfns()).boxed().toList())).toList();
+        return new MachineState(m.operationsApplied(), MachineView.from(m), processes, SlabController.SlabsView.from(m),
+                areas);
     }
 }

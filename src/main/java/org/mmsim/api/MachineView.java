@@ -1,8 +1,10 @@
 package org.mmsim.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.util.List;
 import org.mmsim.kernel.machine.Machine;
+import org.mmsim.kernel.phys.Fragmentation;
 import org.mmsim.kernel.phys.NodeView;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
@@ -43,7 +45,20 @@ record MachineView(
                     + "line of /proc/zoneinfo).") List<Long> protection,
             @Schema(description = "nr_free per order 0..10 (what /proc/buddyinfo prints).") List<Long> nrFree,
             @Schema(description = "numa_hit, numa_miss, numa_foreign, numa_interleave, numa_local, numa_other, "
-                    + "pgalloc.") Counters counters) {
+                    + "pgalloc.") Counters counters,
+            @Schema(description = "Unusable free space index per order 0..10 (mm/vmstat.c unusable_free_index, "
+                    + "debugfs extfrag/unusable_index): the share of free memory in blocks too small for the order, "
+                    + "0 (none) to 1 (all, or nothing free); the kernel's thousandths as a 3-decimal number.")
+            List<BigDecimal> unusableIndex,
+            @Schema(description = "External fragmentation index per order 0..10 (__fragmentation_index, debugfs "
+                    + "extfrag/extfrag_index): -1.000 where an allocation of the order would find a block; otherwise "
+                    + "towards 0 a failure for lack of memory, towards 1 for fragmentation (above 0.500, "
+                    + "extfrag_threshold, compaction is the remedy); 0 when nothing is free.")
+            List<BigDecimal> extfragIndex) {
+    }
+
+    static List<BigDecimal> thousandths(int[] indexes) {
+        return java.util.Arrays.stream(indexes).mapToObj(i -> BigDecimal.valueOf(i, 3)).toList();
     }
 
     @Schema(description = "Allocation counters of a zone, by their /proc/vmstat names.")
@@ -68,6 +83,8 @@ record MachineView(
         return new Zone(z.name(), z.startPfn(), z.spannedPages(), z.presentPages(), z.managedPages(), z.freePages(),
                 z.min(), z.low(), z.high(), z.promo(), z.protection(), z.nrFree(),
                 new Counters(z.numaHit(), z.numaMiss(), z.numaForeign(), z.numaInterleave(), z.numaLocal(),
-                        z.numaOther(), z.pgalloc()));
+                        z.numaOther(), z.pgalloc()),
+                thousandths(Fragmentation.unusableIndexes(z.nrFree())),
+                thousandths(Fragmentation.fragmentationIndexes(z.nrFree())));
     }
 }

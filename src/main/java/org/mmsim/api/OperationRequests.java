@@ -10,6 +10,10 @@ import org.mmsim.kernel.journal.Exit;
 import org.mmsim.kernel.journal.Fork;
 import org.mmsim.kernel.journal.Wait;
 import org.mmsim.kernel.journal.Free;
+import org.mmsim.kernel.journal.Kfree;
+import org.mmsim.kernel.journal.Kmalloc;
+import org.mmsim.kernel.journal.Vfree;
+import org.mmsim.kernel.journal.Vmalloc;
 import org.mmsim.kernel.journal.FreePages;
 import org.mmsim.kernel.journal.Malloc;
 import org.mmsim.kernel.journal.Mallopt;
@@ -19,6 +23,7 @@ import org.mmsim.kernel.journal.Mprotect;
 import org.mmsim.kernel.journal.Munmap;
 import org.mmsim.kernel.journal.Sbrk;
 import org.mmsim.kernel.journal.SetMempolicy;
+import org.mmsim.kernel.journal.SetOomScoreAdj;
 import org.mmsim.kernel.journal.Touch;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
@@ -93,6 +98,49 @@ class OperationRequests {
         return new FreePages(pfn, order);
     }
 
+    @Schema(description = "kmalloc_node(size, gfp, node): an object of the kmalloc size class, or pages above 8 KiB.")
+    record KmallocRequest(
+            @Schema(description = "Bytes (or with a unit).", example = "100") String size,
+            @Schema(description = "GFP flags (GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, …). __GFP_DMA32 and __GFP_HIGHMEM are "
+                    + "refused (GFP_SLAB_BUG_MASK), __GFP_DMA too (dma-kmalloc caches are not simulated).",
+                    example = "GFP_KERNEL", defaultValue = "GFP_KERNEL") String gfp,
+            @Schema(description = "Node to allocate on (kmalloc_node); absent: the node of the CPU.", example = "0")
+            Integer node,
+            @Schema(description = "The CPU the caller runs on (default 0).", example = "0") Integer cpu) {
+    }
+
+    @Schema(description = "kfree(address): an address kmalloc returned.")
+    record KfreeRequest(@Schema(example = "\"0xffff888003000000\"") String address) {
+    }
+
+    @Schema(description = "vmalloc(size): a virtually contiguous kernel area over order-0 frames.")
+    record VmallocRequest(
+            @Schema(description = "Bytes (or with a unit); rounded up to pages.", example = "12288") String size,
+            @Schema(description = "The CPU the caller runs on (default 0): the pages come from its node.", example = "0")
+            Integer cpu) {
+    }
+
+    @Schema(description = "vfree(address): the start of an area vmalloc returned.")
+    record VfreeRequest(@Schema(example = "\"0xffffc90000000000\"") String address) {
+    }
+
+    Operation kmalloc(KmallocRequest r, String prefix) {
+        return new Kmalloc(Sizes.bytes(prefix + "size", r.size()), r.gfp() == null ? "GFP_KERNEL" : r.gfp(),
+                r.node() == null ? -1 : r.node(), r.cpu() == null ? 0 : r.cpu());
+    }
+
+    Operation kfree(KfreeRequest r, String prefix) {
+        return new Kfree(Sizes.kernelAddress(prefix + "address", r.address()));
+    }
+
+    Operation vmalloc(VmallocRequest r, String prefix) {
+        return new Vmalloc(Sizes.bytes(prefix + "size", r.size()), r.cpu() == null ? 0 : r.cpu());
+    }
+
+    Operation vfree(VfreeRequest r, String prefix) {
+        return new Vfree(Sizes.kernelAddress(prefix + "address", r.address()));
+    }
+
     // ------------------------------------------------------------------ processes
 
     @Schema(description = "The program a process runs: segment sizes in bytes or with a unit.")
@@ -138,6 +186,12 @@ class OperationRequests {
             @Schema(description = "M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX, M_MXFAST, …",
                     example = "M_MMAP_THRESHOLD") String param,
             @Schema(description = "The value.", example = "65536") Long value) {
+    }
+
+    @Schema(description = "A write to /proc/PID/oom_score_adj.")
+    record OomScoreAdjRequest(
+            @Schema(description = "-1000..1000: added to the OOM badness in thousandths of RAM + swap; -1000 means "
+                    + "never OOM-kill this process.", example = "-1000") Integer value) {
     }
 
     @Schema(description = "mmap(2) of anonymous memory.")
@@ -193,7 +247,9 @@ class OperationRequests {
     record TouchRequest(
             @Schema(example = "\"0x7ffff7ff0000\"") String address,
             @Schema(description = "Bytes (or with a unit), default 1; up to 64GiB.", example = "16KiB") String length,
-            @Schema(description = "read, write or exec.", example = "write", defaultValue = "read") String access) {
+            @Schema(description = "read, write or exec.", example = "write", defaultValue = "read") String access,
+            @Schema(description = "The CPU the access runs on (the scheduler moved the task there for it); "
+                    + "default: the process's own CPU. Its TLB translates the access.", example = "1") Integer cpu) {
     }
 
     Operation createProcess(CreateProcessRequest r, String prefix) {
@@ -236,6 +292,10 @@ class OperationRequests {
         return new Free(pid, Sizes.address(prefix + "address", r.address()));
     }
 
+    Operation oomScoreAdj(int pid, OomScoreAdjRequest r, String prefix) {
+        return new SetOomScoreAdj(pid, required(r == null ? null : r.value(), prefix + "value"));
+    }
+
     Operation mallopt(int pid, MalloptRequest r, String prefix) {
         return new Mallopt(pid, required(r.param(), prefix + "param"), required(r.value(), prefix + "value"));
     }
@@ -275,13 +335,13 @@ class OperationRequests {
     Operation touch(int pid, TouchRequest r, String prefix) {
         long length = r.length() == null ? 1 : Sizes.bytes(prefix + "length", r.length());
         return new Touch(pid, Sizes.address(prefix + "address", r.address()), length,
-                r.access() == null ? "read" : r.access());
+                r.access() == null ? "read" : r.access(), r.cpu());
     }
 
     private static final java.util.Set<String> PROCESS_OPS = java.util.Set.of("exit", "fork", "exec", "wait", "malloc", "free", "mallopt",
-            "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch");
-    private static final String OPS = "alloc_pages, free_pages, create_process, exit, fork, exec, wait, malloc, free, mallopt, mmap, "
-            + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch";
+            "mmap", "munmap", "mprotect", "brk", "sbrk", "set_mempolicy", "mbind", "touch", "set_oom_score_adj");
+    private static final String OPS = "alloc_pages, free_pages, kmalloc, kfree, vmalloc, vfree, create_process, exit, fork, exec, wait, malloc, free, mallopt, mmap, "
+            + "munmap, mprotect, brk, sbrk, set_mempolicy, mbind, touch, set_oom_score_adj";
 
     /** One element of an {@code /ops} batch: {@code {"op": "alloc_pages", …fields}}. */
     Operation fromBatch(JsonNode element, int index) {
@@ -300,6 +360,10 @@ class OperationRequests {
             return switch (op.asString()) {
                 case "alloc_pages" -> allocPages(json.treeToValue(fields, AllocPagesRequest.class), prefix);
                 case "free_pages" -> freePages(json.treeToValue(fields, FreePagesRequest.class), prefix);
+                case "kmalloc" -> kmalloc(json.treeToValue(fields, KmallocRequest.class), prefix);
+                case "kfree" -> kfree(json.treeToValue(fields, KfreeRequest.class), prefix);
+                case "vmalloc" -> vmalloc(json.treeToValue(fields, VmallocRequest.class), prefix);
+                case "vfree" -> vfree(json.treeToValue(fields, VfreeRequest.class), prefix);
                 case "create_process" -> createProcess(json.treeToValue(fields, CreateProcessRequest.class), prefix);
                 default -> {
                     if (!PROCESS_OPS.contains(op.asString())) {
@@ -332,6 +396,7 @@ class OperationRequests {
             case "set_mempolicy" -> mempolicy(pid, json.treeToValue(fields, MempolicyRequest.class), prefix);
             case "mbind" -> mbind(pid, json.treeToValue(fields, MbindRequest.class), prefix);
             case "touch" -> touch(pid, json.treeToValue(fields, TouchRequest.class), prefix);
+            case "set_oom_score_adj" -> oomScoreAdj(pid, json.treeToValue(fields, OomScoreAdjRequest.class), prefix);
             default -> throw new ApiInputException(prefix + "op", "unknown op \"" + op + "\"; one of " + OPS);
         };
     }

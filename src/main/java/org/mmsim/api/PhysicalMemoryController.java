@@ -4,7 +4,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.math.BigDecimal;
 import java.util.List;
+import org.mmsim.kernel.phys.AllocCheck;
+import org.mmsim.kernel.phys.Fragmentation;
 import org.mmsim.kernel.phys.FrameView;
 import org.mmsim.kernel.phys.FreeAreaView;
 import org.mmsim.kernel.phys.PhysicalMemory;
@@ -37,7 +40,48 @@ class PhysicalMemoryController {
     record OrderResponse(
             @Schema(example = "3") int order,
             @Schema(description = "Free blocks of this order (2^order pages each).") long nrFree,
-            @Schema(description = "Start pfns of the blocks, from offset, at most limit.") List<Long> blocks) {
+            @Schema(description = "Start pfns of the blocks, from offset, at most limit.") List<Long> blocks,
+            @Schema(description = "unusable_free_index at this order (0..1, 3 decimals).") BigDecimal unusableIndex,
+            @Schema(description = "__fragmentation_index at this order: -1.000 when a block of the order is free.")
+            BigDecimal extfragIndex) {
+    }
+
+    @Schema(description = "Could an order-N allocation succeed now, and if not why: the zonelist walk of "
+            + "get_page_from_freelist with __zone_watermark_ok, first at WMARK_LOW (fast path), then at WMARK_MIN "
+            + "with the GFP's reserve access (slow path, kswapd woken). Reclaim and compaction are not attempted. "
+            + "Nothing changes.")
+    record AllocCheckResponse(int order, String gfp, int node,
+            @Schema(description = "gfp_zone(gfp): the highest zone the mask allows.") String highestZone,
+            boolean wouldSucceed,
+            @Schema(description = "The zone the block would come from, as N<node>-<zone>.", example = "N0-DMA32")
+            String fromZone,
+            @Schema(description = "fast (WMARK_LOW) or slow (WMARK_MIN after waking kswapd); null if it fails.")
+            String path,
+            @Schema(description = "Why it fails, as alloc-pages would report it; null if it succeeds.") String reason,
+            List<ZoneCheckResponse> zones) {
+        static AllocCheckResponse from(AllocCheck c) {
+            return new AllocCheckResponse(c.order(), c.gfp(), c.node(), c.highestZone(), c.wouldSucceed(), c.fromZone(),
+                    c.path(), c.reason(), c.zones().stream().map(ZoneCheckResponse::from).toList());
+        }
+    }
+
+    @Schema(description = "One zone of the zonelist, in walk order: free pages against the watermark plus "
+            + "lowmem_reserve[highest zone], the largest free order, both fragmentation indexes at the order, "
+            + "and the verdict: ok; ok on the slow path; below watermark; fragmented (no free block of order >= N, "
+            + "fragmentation index <= 0.500: short of memory); would need compaction (index > 0.500); not allowed "
+            + "(above the mask's highest zone).")
+    record ZoneCheckResponse(int node, String zone, boolean allowed, long freePages,
+            @Schema(description = "WMARK_LOW in pages.") long low,
+            @Schema(description = "WMARK_MIN as the slow path applies it (reduced for __GFP_HIGH / atomic).") long min,
+            @Schema(description = "lowmem_reserve[highest zone] of this zone, in pages.") long lowmemReserve,
+            @Schema(description = "Highest order with a free block; -1 for none.") int largestFreeOrder,
+            BigDecimal unusableIndex, BigDecimal extfragIndex, boolean passesLow, boolean passesMin,
+            String verdict) {
+        static ZoneCheckResponse from(AllocCheck.ZoneCheck z) {
+            return new ZoneCheckResponse(z.nid(), z.zone(), z.allowed(), z.freePages(), z.low(), z.min(),
+                    z.lowmemReserve(), z.largestFreeOrder(), BigDecimal.valueOf(z.unusableFreeIndex(), 3),
+                    BigDecimal.valueOf(z.fragmentationIndex(), 3), z.passesLow(), z.passesMin(), z.verdict());
+        }
     }
 
     @Schema(description = "A page frame's struct page.")
@@ -153,8 +197,13 @@ class PhysicalMemoryController {
             PhysicalMemory phys = m.phys();
             String name = zoneName(phys, nid, zone);
             FreeAreaView area = phys.freeArea(nid, name, offset, limit);
+            List<Long> nrFree = area.orders().stream().map(o -> o.nrFree()).toList();
+            int[] unusable = Fragmentation.unusableIndexes(nrFree);
+            int[] extfrag = Fragmentation.fragmentationIndexes(nrFree);
             return new FreeAreaResponse(area.nid(), area.zone(), area.orders().stream()
-                    .map(o -> new OrderResponse(o.order(), o.nrFree(), o.blockPfns())).toList());
+                    .map(o -> new OrderResponse(o.order(), o.nrFree(), o.blockPfns(),
+                            BigDecimal.valueOf(unusable[o.order()], 3), BigDecimal.valueOf(extfrag[o.order()], 3)))
+                    .toList());
         });
     }
 
@@ -173,6 +222,21 @@ class PhysicalMemoryController {
                     .map(x -> new Mapping(x.pid(), Sizes.hex(x.address()))).toList();
             return f.withMappedBy(mapped);
         });
+    }
+
+    @GetMapping("/phys/alloc-check")
+    @Operation(operationId = "allocCheck", summary = "Could an order-N allocation succeed now, and if not why",
+            description = "Walks the zonelist of the node as alloc_pages_node would, without taking a page: per zone "
+                    + "the free pages against the watermark (+ lowmem_reserve), the largest free order, the unusable "
+                    + "and external fragmentation indexes, and a verdict. A following POST …/kernel/alloc-pages "
+                    + "with the same order, gfp and node succeeds exactly when wouldSucceed is true, from fromZone.")
+    AllocCheckResponse allocCheck(@PathVariable String sid,
+            @Parameter(description = "Order 0..10.", example = "3") @RequestParam int order,
+            @Parameter(description = "GFP mask, e.g. GFP_KERNEL or GFP_ATOMIC | __GFP_ZERO.", example = "GFP_KERNEL")
+            @RequestParam(defaultValue = "GFP_KERNEL") String gfp,
+            @Parameter(description = "Node the allocation is made on.", example = "0")
+            @RequestParam(defaultValue = "0") int node) {
+        return sessions.read(sid, m -> AllocCheckResponse.from(m.phys().allocCheck(order, gfp, node)));
     }
 
     /** The zone's /proc name for a path element, or 404. */

@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.procfs.Numastat;
 import org.mmsim.kernel.procfs.Pagetypeinfo;
+import org.mmsim.kernel.procfs.Slabinfo;
+import org.mmsim.kernel.procfs.Vmallocinfo;
 import org.mmsim.kernel.procfs.Vmstat;
 import org.mmsim.kernel.procfs.Zoneinfo;
 import org.mmsim.session.NotFoundException;
@@ -61,7 +63,8 @@ class ProcController {
     @Operation(operationId = "procMeminfo", summary = "/proc/meminfo",
             description = "MemTotal, MemFree, MemAvailable and the other fields of fs/proc/meminfo.c, with the "
                     + "processes' memory (AnonPages, Mapped, Cached, Shmem, PageTables, Committed_AS, the LRU lists). "
-                    + "Fields of subsystems the simulator does not model yet (slab, swap) are 0.")
+                    + "Slab/SUnreclaim count slab and large-kmalloc pages, VmallocUsed the pages of vmalloc areas. "
+                    + "Fields of subsystems the simulator does not model yet (swap) are 0.")
     String meminfo(@PathVariable String sid) {
         return sessions.read(sid, Meminfo::render);
     }
@@ -70,6 +73,22 @@ class ProcController {
     @Operation(operationId = "procVmstat", summary = "/proc/vmstat: nr_free_pages, numa_*, pgalloc_*, pgfree, …")
     String vmstat(@PathVariable String sid) {
         return sessions.read(sid, Vmstat::render);
+    }
+
+    @GetMapping("/slabinfo")
+    @Operation(operationId = "procSlabinfo", summary = "/proc/slabinfo (SLUB: slabinfo version 2.1)",
+            description = "One row per cache in slab_caches order, as mm/slab_common.c cache_show prints it: "
+                    + "active and total objects, object size, objects and pages per slab; tunables are 0 under SLUB.")
+    String slabinfo(@PathVariable String sid) {
+        return sessions.read(sid, Slabinfo::render);
+    }
+
+    @GetMapping("/vmallocinfo")
+    @Operation(operationId = "procVmallocinfo", summary = "/proc/vmallocinfo",
+            description = "One line per vmalloc area in address order (mm/vmalloc.c vmalloc_info_show): the range "
+                    + "including the guard page, its size, the caller, pages=N, vmalloc, and N<node>=<pages>.")
+    String vmallocinfo(@PathVariable String sid) {
+        return sessions.read(sid, Vmallocinfo::render);
     }
 
     @GetMapping("/numastat")
@@ -120,6 +139,29 @@ class ProcController {
     @Operation(operationId = "procPidStatus", summary = "/proc/PID/status: VmPeak, VmSize, VmRSS, RssAnon, VmPTE, …")
     String status(@PathVariable String sid, @PathVariable int pid) {
         return pidFile(sid, pid, PidStatus::render);
+    }
+
+    @GetMapping("/{pid}/oom_score")
+    @Operation(operationId = "procPidOomScore", summary = "/proc/PID/oom_score: the OOM badness scaled to 0..1333",
+            description = "proc_oom_score, fs/proc/base.c: (1000 + oom_badness * 1000 / totalpages) * 2 / 3 with "
+                    + "totalpages = RAM + swap and oom_badness = rss + swapents + page-table pages + oom_score_adj * "
+                    + "(totalpages / 1000); 0 for a process that cannot be killed (oom_score_adj -1000).")
+    String oomScore(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, (m, p) -> alive(m, p).map(t -> m.processes().oomKiller().oomScore(t) + "\n"));
+    }
+
+    @GetMapping("/{pid}/oom_score_adj")
+    @Operation(operationId = "procPidOomScoreAdj", summary = "/proc/PID/oom_score_adj: -1000..1000",
+            description = "Written with PUT …/processes/{pid}/oom_score_adj.")
+    String oomScoreAdj(@PathVariable String sid, @PathVariable int pid) {
+        return pidFile(sid, pid, (m, p) -> alive(m, p).map(t -> t.oomScoreAdj() + "\n"));
+    }
+
+    /** The task behind a /proc/PID directory: any process not yet reaped (a zombie still has one). */
+    private static Optional<org.mmsim.kernel.task.Task> alive(Machine m, int pid) {
+        org.mmsim.kernel.task.Task t = m.processes().tasks().find(pid);
+        return t == null || t.state() == org.mmsim.kernel.task.Task.State.EXITED
+                || t.state() == org.mmsim.kernel.task.Task.State.KILLED ? Optional.empty() : Optional.of(t);
     }
 
     @GetMapping("/{pid}/numa_maps")

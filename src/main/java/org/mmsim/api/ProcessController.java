@@ -18,6 +18,7 @@ import org.mmsim.kernel.journal.Mprotect;
 import org.mmsim.kernel.journal.Munmap;
 import org.mmsim.kernel.journal.Sbrk;
 import org.mmsim.kernel.journal.SetMempolicy;
+import org.mmsim.kernel.journal.SetOomScoreAdj;
 import org.mmsim.kernel.journal.Touch;
 import org.mmsim.kernel.task.Task;
 import org.mmsim.session.NotFoundException;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Processes: create, inspect, exit, and the memory calls a program makes (malloc, mmap, brk, touch …). */
@@ -211,6 +213,26 @@ class ProcessController {
         return new MalloptResponse(applied.version(), r.returned(), r.mmapThreshold(), r.trimThreshold(), r.topPad());
     }
 
+    // ------------------------------------------------------------------ the OOM killer's knob
+
+    @Schema(description = "The oom_score_adj now in effect and the resulting /proc/PID/oom_score.")
+    record OomScoreAdjResponse(long version, int oomScoreAdj, long oomScore) {
+    }
+
+    @RequestMapping(path = "/{pid}/oom_score_adj", method = {RequestMethod.PUT, RequestMethod.POST},
+            consumes = "application/json")
+    @Operation(operationId = "setOomScoreAdj", summary = "Write /proc/PID/oom_score_adj (-1000..1000)",
+            description = "__set_oom_adj, fs/proc/base.c: the value is added to the OOM badness as "
+                    + "value * (totalpages / 1000) with totalpages = RAM + swap; -1000 exempts the process from the "
+                    + "OOM killer. Inherited by fork, kept across exec. Outside -1000..1000 (EINVAL on Linux) is a "
+                    + "400 naming the field value. Journaled as set_oom_score_adj.")
+    OomScoreAdjResponse setOomScoreAdj(@PathVariable String sid, @PathVariable int pid,
+                                       @RequestBody OperationRequests.OomScoreAdjRequest body) {
+        var applied = apply(sid, requests.oomScoreAdj(pid, body, ""));
+        SetOomScoreAdj.Result r = (SetOomScoreAdj.Result) applied.result();
+        return new OomScoreAdjResponse(applied.version(), r.oomScoreAdj(), r.oomScore());
+    }
+
     // ------------------------------------------------------------------ system calls
 
     @Schema(description = "A system call's outcome: the address (mmap), or the errno (EINVAL, ENOMEM, EEXIST, "
@@ -286,10 +308,24 @@ class ProcessController {
     // ------------------------------------------------------------------ touch
 
     @Schema(description = "What an access did: pages accessed, faults by kind, the first events, and the signal "
-            + "that stopped it (the process is then killed, as SIGSEGV's default action). tlb is null until the "
-            + "TLB is modelled.")
-    record TouchResponse(long version, long pages, FaultsView faults, List<EventView> events, Object tlb,
-                         SignalView signal, String state) {
+            + "that stopped it (the process is then killed, as SIGSEGV's default action). tlb: what the CPU's TLB did. oomKill: the first process the OOM killer killed when a fault found no memory (maybe "
+            + "another process: this one then continued), with its oom_badness points; oomKills: every such kill, "
+            + "in order.")
+    record TouchResponse(long version, long pages, FaultsView faults, List<EventView> events, TlbView tlb,
+                         SignalView signal, String state, OomKillView oomKill, List<OomKillView> oomKills) {
+    }
+
+    @Schema(description = "A process the OOM killer chose (highest oom_badness) and killed with SIGKILL.")
+    record OomKillView(int pid, String comm, @Schema(description = "oom_badness: rss + swapents + page-table pages "
+            + "+ oom_score_adj * totalpages / 1000.") long points) {
+        static OomKillView from(Touch.OomKill k) {
+            return k == null ? null : new OomKillView(k.pid(), k.comm(), k.points());
+        }
+    }
+
+    @Schema(description = "Per page touched: a hit when the CPU's TLB held a translation allowing the access (no "
+            + "page-table walk), else a miss: a walk (and the fault it raises, if any), then the entry is filled.")
+    record TlbView(long hits, long misses) {
     }
 
     @Schema(description = "Faults by kind: minor + major is the number of faults; zeroPage: reads that mapped the "
@@ -308,11 +344,16 @@ class ProcessController {
 
     @PostMapping(path = "/{pid}/touch", consumes = "application/json")
     @Operation(operationId = "touch", summary = "Access a range: the MMU walk and its page faults",
-            description = "Per page: if the PTE allows the access the CPU sets Accessed (and Dirty on a write); "
+            description = "Per page, first the TLB of the CPU the access runs on: an entry allowing the access is a "
+                    + "hit; otherwise a miss walks the page table. "
+                    + "If the PTE allows the access the CPU sets Accessed (and Dirty on a write); "
                     + "otherwise a page fault: no VMA → SIGSEGV SEGV_MAPERR (below a stack it grows instead); a "
                     + "forbidden access → SEGV_ACCERR (not counted as a fault); first read of anonymous memory → "
                     + "the shared zero page; first write → a new zeroed frame; write to a read-only private page → "
-                    + "copy-on-write. One fault per page, not per access. Up to 16M pages per request.")
+                    + "copy-on-write. One fault per page, not per access. Up to 16M pages per request. A fault that "
+                    + "finds no free memory calls the OOM killer, which kills the process with the highest badness "
+                    + "(oomKill); if that was another process the fault is retried, else this one ends with SIGKILL "
+                    + "(reason oom).")
     TouchResponse touch(@PathVariable String sid, @PathVariable int pid, @RequestBody OperationRequests.TouchRequest body) {
         var applied = apply(sid, requests.touch(pid, body, ""));
         Touch.Result r = (Touch.Result) applied.result();
@@ -322,7 +363,9 @@ class ProcessController {
                 Sizes.hex(r.signal().address()), r.signal().reason());
         Touch.Faults f = r.faults();
         return new TouchResponse(applied.version(), r.pages(), new FaultsView(f.minor(), f.major(), f.zeroPage(),
-                f.cowCopy(), f.cowReuse(), f.anonAlloc(), f.stackGrowth()), events, null, signal, r.state());
+                f.cowCopy(), f.cowReuse(), f.anonAlloc(), f.stackGrowth()), events,
+                r.tlb() == null ? null : new TlbView(r.tlb().hits(), r.tlb().misses()), signal, r.state(),
+                OomKillView.from(r.oomKill()), r.oomKills().stream().map(OomKillView::from).toList());
     }
 
     static String hexOrNull(Long address) {

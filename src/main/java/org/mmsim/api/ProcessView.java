@@ -22,6 +22,9 @@ record ProcessView(
         @Schema(description = "Its task memory policy (set_mempolicy), null for the default.") String mempolicy,
         @Schema(description = "min_flt: minor faults so far.") long minFlt,
         @Schema(description = "maj_flt: major faults so far.") long majFlt,
+        @Schema(description = "/proc/PID/oom_score_adj: -1000..1000, inherited by fork.") int oomScoreAdj,
+        @Schema(description = "/proc/PID/oom_score: (1000 + badness * 1000 / totalpages) * 2 / 3; 0 when it cannot "
+                + "be OOM-killed (oom_score_adj -1000, or no mm).") long oomScore,
         @Schema(description = "The mm_struct; null once the process has exited.") MmView mm) {
 
     @Schema(description = "mm_struct: layout, virtual-memory counters (pages), RSS by type (pages), page-table root.")
@@ -48,6 +51,7 @@ record ProcessView(
         return new ProcessView(t.pid(), t.ppid(), t.comm(), t.state().label(), machine.processes().children(t),
                 t.exitSignal() == null && t.state() != Task.State.RUNNING ? t.exitCode() : null, t.exitSignal(), t.killReason(), t.cpu(),
                 policy == null ? null : policy.mode().name() + policy.nodeList(), t.minFlt(), t.majFlt(),
+                t.oomScoreAdj(), machine.processes().oomKiller().oomScore(t),
                 mm == null ? null : mmView(mm));
     }
 

@@ -76,6 +76,20 @@ final class Sizes {
         }
     }
 
+    /** A kernel address: any 64-bit value, a hex string like {@code "0xffff888000001000"} or an integer. */
+    static long kernelAddress(String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ApiInputException(field, field + " is required: a hex string like \"0xffff888000001000\"");
+        }
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            throw new ApiInputException(field, field + " must be a hex string like \"0xffff888000001000\" or an "
+                    + "integer, got \"" + text + "\"");
+        }
+    }
+
     /** An address or, when absent, {@code fallback}. */
     static long address(String field, String text, long fallback) {
         return text == null ? fallback : address(field, text);

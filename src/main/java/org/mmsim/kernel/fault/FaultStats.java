@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What one touch did: pages accessed, faults by kind, the first {@link #MAX_EVENTS} fault
- * events and the signal that stopped it, if any. Filled in by {@link Touch}.
+ * events, the signal that stopped it, if any, and the processes the OOM killer killed. Filled in by {@link Touch}.
  */
 public final class FaultStats {
     /** Events kept per touch; the counters count them all. */
@@ -19,6 +19,10 @@ public final class FaultStats {
     public record Signal(String name, String code, long address) {
     }
 
+    /** A process the OOM killer chose and killed during this touch, with its {@code oom_badness} points. */
+    public record OomKill(int pid, String comm, long points) {
+    }
+
     public long pages;
     public long minor;
     public long major;
@@ -27,8 +31,14 @@ public final class FaultStats {
     public long cowReuse;
     public long anonAlloc;
     public long stackGrowth;
+    /** Pages whose translation the CPU's TLB held (no page-table walk). */
+    public long tlbHits;
+    /** Pages the TLB missed: each one a page-table walk, then a fill. */
+    public long tlbMisses;
     public Signal signal;
     private final List<Event> events = new ArrayList<>();
+    /** The OOM kills this touch caused, in order. */
+    public final List<OomKill> oomKills = new ArrayList<>();
 
     void event(long address, String kind, long pfn) {
         if (events.size() < MAX_EVENTS) {

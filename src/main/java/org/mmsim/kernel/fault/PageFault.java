@@ -238,6 +238,8 @@ public final class PageFault {
             phys.putPage(pfn);
             return VM_FAULT_OOM;
         }
+        // wp_page_copy(): ptep_clear_flush() — the old frame's translation leaves every TLB
+        mm.flushTlbPage(address);
         if (zero) {
             mm.addCounter(MmStruct.MM_ANONPAGES, 1);
         } else {

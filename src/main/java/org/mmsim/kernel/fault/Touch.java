@@ -7,6 +7,7 @@ import org.mmsim.kernel.mm.Vma;
 import org.mmsim.kernel.mm.VmFlags;
 import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.paging.Pte;
+import org.mmsim.kernel.tlb.Tlb;
 
 /**
  * A process accessing a range of its memory, page by page, as the MMU and
@@ -30,6 +31,24 @@ public final class Touch {
      * must be positive and the range must not wrap (the caller validates).
      */
     public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st) {
+        touch(mm, ctx, address, length, access, st, null, OutOfMemory.NONE);
+    }
+
+    /**
+     * The access as a user program makes it, through the TLB of the CPU it runs on
+     * ({@code tlb}; null for the kernel's own accesses through {@code get_user_pages}, which
+     * bypass it). Per page: an entry of this mm for the page that allows the access is a hit
+     * (no walk; a first write through a clean entry sets Dirty in the PTE, as the CPU's
+     * assist does); anything else is a miss — the walk below, with its faults — and the
+     * translation it ends with is filled in. Hits and misses count in {@code st}.
+     *
+     * <p>With the OOM killer: a fault that finds no memory calls {@code oom}; if the faulting
+     * task survives (another process was killed and its memory freed) the fault is retried,
+     * else the touch ends in SIGKILL. {@code mm} must not be used after {@code oom} has killed
+     * its owner.
+     */
+    public static void touch(MmStruct mm, MmContext ctx, long address, long length, Access access, FaultStats st,
+                             Tlb tlb, OutOfMemory oom) {
         PageTable pt = mm.pgd();
         Arch arch = pt.arch();
         boolean write = access == Access.WRITE;
@@ -42,8 +61,29 @@ public final class Touch {
         long leafBase = -1;
         long[] leaf = null;
         Vma vma = null;
+        long tag = mm.tlbTag();
         for (long page = address & ~(Arch.PAGE_SIZE - 1); Long.compareUnsigned(page, end) < 0; page += Arch.PAGE_SIZE) {
             int index = PageTable.pteIndex(page, arch);
+            int slot = -1;
+            long seen = 0;
+            if (tlb != null) {
+                long vpn = page >>> Arch.PAGE_SHIFT;
+                int hit = tlb.lookup(tag, vpn);
+                slot = hit >= 0 ? hit : tlb.missVictim();
+                seen = tlb.invalidations();
+                if (hit >= 0) {
+                    long e = tlb.entryPte(hit);
+                    if ((e & need) == need && (e & forbid) == 0) {
+                        if (write && (e & Pte._PAGE_DIRTY) == 0) {
+                            setDirty(pt, page, index, tlb, hit);
+                        }
+                        st.tlbHits++;
+                        st.pages++;
+                        continue;
+                    }
+                }
+                st.tlbMisses++;
+            }
             for (int attempt = 0;; attempt++) {
                 if ((page & leafMask) != leafBase) {
                     leaf = pt.pteTable(page, false);
@@ -53,6 +93,13 @@ public final class Touch {
                 if ((pte & need) == need && (pte & forbid) == 0) {
                     if ((pte & set) != set) {
                         leaf[index] = pte | set;
+                    }
+                    if (tlb != null) {
+                        if (tlb.invalidations() == seen) {
+                            tlb.fillAt(slot, tag, page >>> Arch.PAGE_SHIFT, pte | set);
+                        } else {
+                            tlb.fill(tag, page >>> Arch.PAGE_SHIFT, pte | set);
+                        }
                     }
                     st.pages++;
                     break;
@@ -79,6 +126,13 @@ public final class Touch {
                 int ret = PageFault.handleMmFault(mm, ctx, vma, page, write, pte, st);
                 ctx.events().pgfault++;
                 if ((ret & PageFault.VM_FAULT_OOM) != 0) {
+                    if (oom.outOfMemory(st)) {
+                        // the allocator retries after the kill inside the same fault: one PGFAULT, not an attempt
+                        ctx.events().pgfault--;
+                        attempt--;
+                        leafBase = -1;
+                        continue;
+                    }
                     st.signal = new FaultStats.Signal("SIGKILL", "OOM", accessAddress);
                     return;
                 }
@@ -95,6 +149,14 @@ public final class Touch {
                 leafBase = -1;
             }
         }
+    }
+
+    /** A write through a clean TLB entry: the CPU walks to set Dirty in the PTE and in the entry. */
+    private static void setDirty(PageTable pt, long page, int index, Tlb tlb, int entry) {
+        long[] leaf = pt.pteTable(page, false);
+        long pte = Pte.mkdirty(Pte.mkyoung(leaf[index]), pt.arch());
+        leaf[index] = pte;
+        tlb.setEntryPte(entry, pte);
     }
 
     /**

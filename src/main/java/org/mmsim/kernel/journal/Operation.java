@@ -7,7 +7,8 @@ import org.mmsim.kernel.machine.Machine;
  * deterministic: no clock, no unseeded randomness, no hash order.
  */
 public sealed interface Operation permits AllocPages, FreePages, CreateProcess, Exit, Mmap, Munmap, Mprotect, Brk, Sbrk,
-        SetMempolicy, Mbind, Touch, Malloc, Free, Mallopt, Fork, Exec, Wait {
+        SetMempolicy, Mbind, Touch, Malloc, Free, Mallopt, Fork, Exec, Wait, Kmalloc, Kfree,
+        Vmalloc, Vfree, SetOomScoreAdj {
 
     /** The stable name the journal stores, in the kernel's spelling: {@code "alloc_pages"}. */
     String name();

@@ -4,5 +4,5 @@ package org.mmsim.kernel.journal;
 public sealed interface OperationResult permits AllocPages.Result, FreePages.Result,
         CreateProcess.Result, Exit.Result, Mmap.Result, Munmap.Result, Mprotect.Result, Brk.Result, Sbrk.Result,
         SetMempolicy.Result, Mbind.Result, Touch.Result, Malloc.Result, Free.Result, Mallopt.Result, Fork.Result, Exec.Result,
-        Wait.Result {
+        Wait.Result, Kmalloc.Result, Kfree.Result, Vmalloc.Result, Vfree.Result, SetOomScoreAdj.Result {
 }

@@ -21,7 +21,12 @@ public enum OperationType {
     MALLOPT("mallopt", Mallopt.class),
     FORK("fork", Fork.class),
     EXEC("exec", Exec.class),
-    WAIT("wait", Wait.class);
+    WAIT("wait", Wait.class),
+    KMALLOC("kmalloc", Kmalloc.class),
+    KFREE("kfree", Kfree.class),
+    VMALLOC("vmalloc", Vmalloc.class),
+    VFREE("vfree", Vfree.class),
+    SET_OOM_SCORE_ADJ("set_oom_score_adj", SetOomScoreAdj.class);
 
     private final String journalName;
     private final Class<? extends Operation> recordClass;

@@ -11,8 +11,18 @@ import org.mmsim.kernel.task.Task;
  * it raises ({@code do_user_addr_fault()} → {@code handle_mm_fault()}).
  *
  * @param access {@code "read"}, {@code "write"} or {@code "exec"}
+ * @param cpu    the CPU the access runs on, null for the process's own CPU
  */
-public record Touch(int pid, long address, long length, String access) implements Operation {
+public record Touch(int pid, long address, long length, String access, Integer cpu) implements Operation {
+
+    /** An access on the process's own CPU. */
+    public Touch(int pid, long address, long length, String access) {
+        this(pid, address, length, access, null);
+    }
+
+    /** What the TLB of the CPU did: pages it translated (hits) and pages it had to walk the page table for. */
+    public record Tlb(long hits, long misses) {
+    }
 
     /** Faults by kind; {@code minor} + {@code major} is the number of faults. */
     public record Faults(long minor, long major, long zeroPage, long cowCopy, long cowReuse, long anonAlloc,
@@ -27,8 +37,17 @@ public record Touch(int pid, long address, long length, String access) implement
     public record Event(long address, String kind, Long pfn) {
     }
 
-    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state)
-            implements OperationResult {
+    /** A process the OOM killer killed during the access, with its {@code oom_badness} points. */
+    public record OomKill(int pid, String comm, long points) {
+    }
+
+    /**
+     * @param oomKill  the first process the OOM killer killed during the access (maybe not this one), or null
+     * @param oomKills every OOM kill of the access, in order
+     * @param tlb      the hits and misses of the CPU's TLB during the access
+     */
+    public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state, OomKill oomKill,
+                         List<OomKill> oomKills, Tlb tlb) implements OperationResult {
     }
 
     @Override
@@ -52,12 +71,15 @@ public record Touch(int pid, long address, long length, String access) implement
     public Result applyTo(Machine machine) {
         var a = parseAccess(access);
         Task t = machine.processes().tasks().running(pid);
-        FaultStats st = machine.processes().touch(t, address, length, a);
+        FaultStats st = cpu == null ? machine.processes().touch(t, address, length, a)
+                : machine.processes().touch(t, address, length, a, cpu);
         List<Event> events = st.events().stream()
                 .map(e -> new Event(e.address(), e.kind(), e.pfn() < 0 ? null : e.pfn())).toList();
         Signal signal = st.signal == null ? null : new Signal(st.signal.name(), st.signal.code(), st.signal.address(),
                 t.killReason());
+        List<OomKill> kills = st.oomKills.stream().map(k -> new OomKill(k.pid(), k.comm(), k.points())).toList();
         return new Result(st.pages, new Faults(st.minor, st.major, st.zeroPage, st.cowCopy, st.cowReuse, st.anonAlloc,
-                st.stackGrowth), events, signal, t.state().label());
+                st.stackGrowth), events, signal, t.state().label(), kills.isEmpty() ? null : kills.get(0), kills,
+                new Tlb(st.tlbHits, st.tlbMisses));
     }
 }

@@ -4,6 +4,9 @@ import java.util.Objects;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.slab.KernelObjects;
+import org.mmsim.kernel.slab.Slub;
+import org.mmsim.kernel.slab.Vmalloc;
 import org.mmsim.kernel.task.Processes;
 
 /**
@@ -19,6 +22,9 @@ public final class Machine {
     private final MachineConfig config;
     private final PhysicalMemory phys;
     private final Processes processes;
+    private final Slub slub;
+    private final Vmalloc vmalloc;
+    private final KernelObjects kernelObjects;
     private long operationsApplied;
 
     /** Boots a machine: validates the config, lays out nodes and zones, hands free memory to the buddy allocator. */
@@ -31,6 +37,9 @@ public final class Machine {
         this.operationsApplied = operationsApplied;
         this.phys = Objects.requireNonNull(phys);
         this.processes = processes != null ? processes : new Processes(phys, config);
+        this.slub = new Slub(phys, config);
+        this.vmalloc = new Vmalloc(phys);
+        this.kernelObjects = new KernelObjects(slub, phys);
     }
 
     public MachineConfig config() {
@@ -47,6 +56,21 @@ public final class Machine {
         return processes;
     }
 
+    /** The SLUB caches, kmalloc and kfree. */
+    public Slub slub() {
+        return slub;
+    }
+
+    /** The vmalloc areas and {@code init_mm}'s page tables for them. */
+    public Vmalloc vmalloc() {
+        return vmalloc;
+    }
+
+    /** The task_struct, mm_struct, vm_area_struct and anon_vma objects held for the processes. */
+    public KernelObjects kernelObjects() {
+        return kernelObjects;
+    }
+
     /** How many operations this machine has applied since boot: its session's version. */
     public long operationsApplied() {
         return operationsApplied;
@@ -58,6 +82,7 @@ public final class Machine {
      */
     public OperationResult apply(Operation operation) {
         OperationResult result = operation.applyTo(this);
+        kernelObjects.sync(processes);
         operationsApplied++;
         return result;
     }
@@ -66,5 +91,8 @@ public final class Machine {
     public void checkInvariants() {
         phys.checkInvariants();
         processes.checkInvariants();
+        slub.checkInvariants();
+        kernelObjects.checkInvariants(processes);
+        vmalloc.checkInvariants();
     }
 }

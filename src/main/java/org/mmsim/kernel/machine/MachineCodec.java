@@ -14,6 +14,7 @@ import java.util.zip.Inflater;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.task.ProcessCodec;
 import org.mmsim.kernel.task.Processes;
+import org.mmsim.kernel.tlb.CpuTlbs;
 
 /**
  * The snapshot codec: a machine as compact, versioned bytes and back.
@@ -60,7 +61,7 @@ public final class MachineCodec {
             throw new IllegalArgumentException("not an mmsim snapshot");
         }
         int format = bytes[3] & 0xff;
-        if (format != FORMAT && format != 1 && format != 2) {
+        if (format < 1 || format > FORMAT) {
             throw new IllegalArgumentException("unknown snapshot format " + format);
         }
         Inflater inflater = new Inflater();
@@ -91,7 +92,14 @@ public final class MachineCodec {
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
-            // format 3: the swap device (issue 6)
+            // format 3: the OOM and overcommit state, the TLBs, the slab caches, the kernel's
+            // objects in them, vmalloc areas
+            ProcessCodec.writeOom(machine.processes(), out);
+            machine.processes().tlbs().writeTo(out);
+            machine.slub().writeTo(out);
+            machine.kernelObjects().writeTo(out);
+            machine.vmalloc().writeTo(out);
+            // format 3, after the others: the swap device (issue 6)
             machine.phys().swap().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,17 +111,34 @@ public final class MachineCodec {
         return decodeRaw(raw, FORMAT);
     }
 
-    /** Format 1 (issue 3) had no processes; format 2 adds them after physical memory. */
+    /**
+     * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
+     * after them, in this order, the OOM and overcommit state, the TLBs with their config, the slab
+     * caches, the kernel objects and the vmalloc areas (older snapshots get the boot defaults:
+     * oom_score_adj 0, no kills, reserves from the free pages at decode time, empty TLBs and caches).
+     */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
             MachineConfig config = readConfig(in);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
-            Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : null;
+            Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : new Processes(phys, config);
             if (format >= 3) {
+                ProcessCodec.readOom(in, processes);
+                CpuTlbs tlbs = CpuTlbs.readFrom(in);
+                config = config.withTlb(tlbs.config());
+                processes.restoreTlbs(tlbs);
+            } else {
+                processes.restoreTlbs(new CpuTlbs(config.tlb(), config.totalCpus()));
+            }
+            Machine machine = new Machine(config, applied, phys, processes);
+            if (format >= 3) {
+                machine.slub().readFrom(in);
+                machine.kernelObjects().readFrom(in, machine.processes());
+                machine.vmalloc().readFrom(in);
                 phys.restoreSwap(org.mmsim.kernel.swap.SwapInfo.readFrom(in, config.swapBytes()));
             }
-            return new Machine(config, applied, phys, processes);
+            return machine;
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt snapshot", e);
         }

@@ -3,6 +3,7 @@ package org.mmsim.kernel.machine;
 import java.util.ArrayList;
 import java.util.List;
 import org.mmsim.kernel.KernelInputException;
+import org.mmsim.kernel.tlb.TlbConfig;
 
 /**
  * What a simulated machine is built from: the firmware's memory map and the boot command line.
@@ -19,6 +20,7 @@ import org.mmsim.kernel.KernelInputException;
  * @param seed      the seed of every random choice the machine makes (ASLR, {@code random} reclaim)
  * @param aslr      {@code kernel.randomize_va_space} 2 when true, 0 when false (the default)
  * @param tunables  sysctls and boot parameters
+ * @param tlb       every CPU's TLB (null: 64 entries, 4 ways, PCID on 64-bit)
  */
 public record MachineConfig(
         Arch arch,
@@ -27,7 +29,8 @@ public record MachineConfig(
         long swapBytes,
         long seed,
         boolean aslr,
-        Tunables tunables) {
+        Tunables tunables,
+        TlbConfig tlb) {
 
     /** {@code LOCAL_DISTANCE}, include/linux/topology.h. */
     public static final int LOCAL_DISTANCE = 10;
@@ -44,6 +47,18 @@ public record MachineConfig(
                 ? defaultDistances(nodes.size())
                 : distances.stream().map(List::copyOf).toList();
         tunables = tunables == null ? Tunables.DEFAULTS : tunables;
+        tlb = tlb == null ? TlbConfig.defaults(arch == null || arch.is64Bit()) : tlb;
+    }
+
+    /** A machine with the default TLB. */
+    public MachineConfig(Arch arch, List<NodeSpec> nodes, List<List<Integer>> distances, long swapBytes, long seed,
+                         boolean aslr, Tunables tunables) {
+        this(arch, nodes, distances, swapBytes, seed, aslr, tunables, null);
+    }
+
+    /** This config with another TLB. */
+    public MachineConfig withTlb(TlbConfig newTlb) {
+        return new MachineConfig(arch, nodes, distances, swapBytes, seed, aslr, tunables, newTlb);
     }
 
     /** One NUMA node as the firmware describes it. */
@@ -130,6 +145,7 @@ public record MachineConfig(
             throw new KernelInputException("swap", "swap must be a non-negative multiple of 4 KiB");
         }
         tunables.validate(this);
+        tlb.validate(arch.is64Bit());
         return this;
     }
 

@@ -34,7 +34,6 @@ public final class Fork {
         mm.hiwaterVm = 0;
         mm.policies.clear();
         mm.policies.addAll(oldmm.policies);
-        long charge = 0;
         for (Vma mpnt : oldmm.vmas) {
             long pages = mpnt.nrPages();
             if ((mpnt.vmFlags & VmFlags.VM_DONTCOPY) != 0) {
@@ -42,11 +41,11 @@ public final class Fork {
                 continue;
             }
             if ((mpnt.vmFlags & VmFlags.VM_ACCOUNT) != 0) {
-                if (!Mmap.vmEnoughMemory(ctx, pages)) {
-                    mm.committedPages = charge;
+                // charged one VMA at a time, so strict overcommit sees the child's charge so far
+                if (!Mmap.vmEnoughMemory(ctx, mm, pages)) {
                     return false;
                 }
-                charge += pages;
+                mm.committedPages += pages;
             }
             Vma tmp = new Vma(mpnt.vmStart, mpnt.vmEnd, mpnt.vmFlags & ~VmFlags.VM_LOCKED, mpnt.vmPgoff);
             VmaMerge.copyAttributes(mpnt, tmp);
@@ -60,11 +59,12 @@ public final class Fork {
             }
             mm.vmas.insert(tmp);
             if (!wipe && vmaNeedsCopy(mpnt) && !copyPageRange(mm, oldmm, mpnt, ctx.phys())) {
-                mm.committedPages = charge;
+                oldmm.flushTlbMm();
                 return false;
             }
         }
-        mm.committedPages = charge;
+        // the parent's writable COW PTEs are read-only now: its cached translations must go
+        oldmm.flushTlbMm();
         mm.hiwaterRss = mm.rss();
         mm.hiwaterVm = mm.totalVm;
         return true;
@@ -94,6 +94,8 @@ public final class Fork {
         // pages' kind needs no look-up; a private file VMA mixes page-cache and COW'd pages
         boolean anonOnly = vma.isAnonymous();
         long[] rss = new long[MmStruct.NR_MM_COUNTERS];
+        // the pfns one leaf table's copied PTEs map: their struct pages are updated together
+        long[] pfns = new long[indexMask + 1];
         boolean ok = true;
         long end = vma.vmEnd;
         for (long addr = vma.vmStart; ok && addr < end; ) {
@@ -104,6 +106,7 @@ public final class Fork {
                 continue;
             }
             long[] to = null;
+            int n = 0;
             for (int i = (int) (addr >>> Arch.PAGE_SHIFT) & indexMask, last = (int) ((next - 1) >>> Arch.PAGE_SHIFT)
                     & indexMask; i <= last; i++) {
                 long pte = from[i];
@@ -134,9 +137,15 @@ public final class Fork {
                 }
                 to[i] = Pte.mkold(child);
                 if (!Pte.special(pte)) {
-                    long pfn = Pte.pfn(pte);
-                    phys.pageGetAndMap(pfn);
-                    rss[anonOnly ? MmStruct.MM_ANONPAGES : Memory.rssMember(phys.pageOwner(pfn))]++;
+                    pfns[n++] = Pte.pfn(pte);
+                }
+            }
+            phys.pagesGetAndMap(pfns, n);
+            if (anonOnly) {
+                rss[MmStruct.MM_ANONPAGES] += n;
+            } else {
+                for (int k = 0; k < n; k++) {
+                    rss[Memory.rssMember(phys.pageOwner(pfns[k]))]++;
                 }
             }
             addr = next;

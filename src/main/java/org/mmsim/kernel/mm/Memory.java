@@ -19,16 +19,32 @@ public final class Memory {
      * special and only its PTE goes.
      */
     public static void zapPageRange(MmStruct mm, PhysicalMemory phys, long start, long end) {
+        long[] span = zapPteRange(mm, phys, start, end);
+        if (span != null) {
+            mm.flushTlbRange(span[0], span[1]);
+        }
+    }
+
+    /**
+     * The zap without its TLB flush, for {@code exit_mmap}, which flushes the whole mm once
+     * ({@code tlb_gather_mmu_fullmm}). Answers the span of cleared present PTEs
+     * ({@code mmu_gather}'s start and end), or null when none was present.
+     */
+    static long[] zapPteRange(MmStruct mm, PhysicalMemory phys, long start, long end) {
         if (mm.pgd == null) {
-            return;
+            return null;
         }
         mm.updateHiwaterRss();
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         mm.pgd.updateRange(start, end, (va, pte) -> {
+            if (Pte.present(pte)) {
+                span[0] = Math.min(span[0], va);
+                span[1] = Math.max(span[1], va + org.mmsim.kernel.machine.Arch.PAGE_SIZE);
+            }
             if (Pte.present(pte) && !Pte.special(pte)) {
                 long pfn = Pte.pfn(pte);
                 mm.addCounter(rssMember(phys.pageOwner(pfn)), -1);
-                phys.pageAddMapcount(pfn, -1);
-                phys.putPage(pfn);
+                phys.pageUnmapAndPut(pfn);
             } else if (Pte.isSwap(pte)) {
                 // free_swap_and_cache: this entry's slot reference goes
                 phys.swap().free(Pte.swpOffset(pte, mm.pgd.arch()));
@@ -36,6 +52,7 @@ public final class Memory {
             }
             return 0;
         });
+        return span[0] == Long.MAX_VALUE ? null : span;
     }
 
     /** {@code mm_counter()}: which RSS counter a page of {@code owner} counts in. */

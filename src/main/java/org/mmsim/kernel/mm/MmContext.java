@@ -5,7 +5,15 @@ import org.mmsim.kernel.phys.PhysicalMemory;
 
 /**
  * What a system call or fault of one task works with besides its {@code mm}: {@code current}'s
- * NUMA state and CPU, physical memory, the open files and the machine's event counters.
+ * NUMA state and CPU, physical memory, the open files, the machine's event counters and its
+ * overcommit accounting.
  */
-public record MmContext(PhysicalMemory phys, TaskContext task, int cpu, FileTable files, VmCounters events) {
+public record MmContext(PhysicalMemory phys, TaskContext task, int cpu, FileTable files, VmCounters events,
+                        Overcommit overcommit) {
+
+    /** A context whose overcommit accounting sees only the mm at hand ({@code vm_committed_as} of one mm). */
+    public MmContext(PhysicalMemory phys, TaskContext task, int cpu, FileTable files, VmCounters events) {
+        this(phys, task, cpu, files, events, new Overcommit(phys, phys.nrFreePages(),
+                pending -> pending == null ? 0 : pending.committedPages));
+    }
 }

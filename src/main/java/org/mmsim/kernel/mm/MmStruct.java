@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mmsim.kernel.numa.MemPolicy;
 import org.mmsim.kernel.paging.PageTable;
+import org.mmsim.kernel.tlb.CpuTlbs;
 
 /**
  * A process's address space: {@code struct mm_struct}, include/linux/mm_types.h.
@@ -54,6 +55,8 @@ public final class MmStruct {
     /** RLIMIT_STACK, bytes. */
     long rlimitStack = 8L << 20;
     int maxMapCount = DEFAULT_MAX_MAP_COUNT;
+    /** The machine's TLBs, which cache this mm's translations; null for an mm no CPU runs (unit tests). */
+    CpuTlbs tlbs;
 
     public MmStruct(long taskSize, long taskSizeMax, long mmapBase, long mmapMinAddr, long stackGuardGapPages) {
         this.vmas = new VmaTree(stackGuardGapPages);
@@ -74,6 +77,44 @@ public final class MmStruct {
 
     public void setPgd(PageTable pgd) {
         this.pgd = pgd;
+    }
+
+    /** The TLBs of the machine this mm runs on (set when the mm is created or restored). */
+    public void setTlbs(CpuTlbs tlbs) {
+        this.tlbs = tlbs;
+    }
+
+    public CpuTlbs tlbs() {
+        return tlbs;
+    }
+
+    /** The tag this mm's TLB entries carry: its pgd's frame (what CR3 points at), or -1 without a pgd. */
+    public long tlbTag() {
+        return pgd == null ? -1 : pgd.pgdPfn();
+    }
+
+    /**
+     * {@code flush_tlb_page()}: after a PTE of {@code address} was cleared or narrowed (swap-out,
+     * a COW break, migration), no CPU may keep the old translation; remote CPUs get a shootdown.
+     */
+    public void flushTlbPage(long address) {
+        if (tlbs != null && pgd != null) {
+            tlbs.flushTlbPage(pgd.pgdPfn(), address);
+        }
+    }
+
+    /** {@code flush_tlb_range()} of {@code [start, end)} ({@code tlb_finish_mmu} of an unmap or mprotect). */
+    public void flushTlbRange(long start, long end) {
+        if (tlbs != null && pgd != null && end > start) {
+            tlbs.flushTlbMmRange(pgd.pgdPfn(), start, end);
+        }
+    }
+
+    /** {@code flush_tlb_mm()}: every translation of this mm, on every CPU. */
+    public void flushTlbMm() {
+        if (tlbs != null && pgd != null) {
+            tlbs.flushTlbMm(pgd.pgdPfn());
+        }
     }
 
     public long taskSize() {
@@ -248,7 +289,7 @@ public final class MmStruct {
         }
         long size = vma.vmEnd - address;
         long grow = (vma.vmStart - address) >>> VmaTree.PAGE_SHIFT;
-        if (size > rlimitStack || !Mmap.vmEnoughMemory(ctx, grow)) {
+        if (size > rlimitStack || !Mmap.vmEnoughMemory(ctx, this, grow)) {
             return false;
         }
         if ((vma.vmFlags & VmFlags.VM_ACCOUNT) != 0) {

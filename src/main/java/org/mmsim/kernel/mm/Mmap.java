@@ -20,7 +20,7 @@ public final class Mmap {
     public static final long VM_DATA_DEFAULT_FLAGS = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_MAYREAD
             | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
     /** {@code OVERCOMMIT_NEVER} ({@code vm.overcommit_memory = 2}). */
-    static final int OVERCOMMIT_NEVER = 2;
+    static final int OVERCOMMIT_NEVER = Overcommit.OVERCOMMIT_NEVER;
 
     /** What the system call returned: an address (or the new break), or an errno name. */
     public record Result(long address, String error) {
@@ -113,8 +113,8 @@ public final class Mmap {
 
     /**
      * {@code mmap_region()}: unmaps what MAP_FIXED covers, charges a private writable mapping
-     * ({@code accountable_mapping} → {@code VM_ACCOUNT}, refused by the overcommit heuristic when it
-     * exceeds RAM + swap), merges with a neighbour or inserts a new VMA, and accounts it.
+     * ({@code accountable_mapping} → {@code VM_ACCOUNT}, less what a MAP_FIXED replacement already
+     * charged; refused with ENOMEM by {@link Overcommit#vmEnoughMemory}), merges with a neighbour or inserts a new VMA, and accounts it.
      * {@code file} is the image for the program's own segments, else null.
      */
     public static Result mmapRegion(MmStruct mm, MmContext ctx, long addr, long len, long vmFlags, long pgoff,
@@ -123,8 +123,8 @@ public final class Mmap {
         boolean accountable =
                 (vmFlags & (VmFlags.VM_NORESERVE | VmFlags.VM_SHARED | VmFlags.VM_WRITE)) == VmFlags.VM_WRITE;
         if (accountable) {
-            long alreadyCharged = accountedPagesIn(mm, addr, addr + len);
-            if (!vmEnoughMemory(ctx, nrPages - alreadyCharged)) {
+            long charged = nrPages - accountedPagesIn(mm, addr, addr + len);
+            if (charged != 0 && !vmEnoughMemory(ctx, mm, charged)) {
                 return Result.errno("ENOMEM");
             }
             vmFlags |= VmFlags.VM_ACCOUNT;
@@ -147,11 +147,9 @@ public final class Mmap {
         return Result.ok(addr);
     }
 
-    /** {@code __vm_enough_memory()} under {@code OVERCOMMIT_GUESS}: refuse only what exceeds RAM + swap. */
-    static boolean vmEnoughMemory(MmContext ctx, long pages) {
-        PhysicalMemory phys = ctx.phys();
-        long swapPages = phys.config().swapBytes() / PAGE_SIZE;
-        return pages <= phys.totalramPages() + swapPages;
+    /** {@code security_vm_enough_memory_mm()}: {@link Overcommit#vmEnoughMemory} under the machine's mode. */
+    static boolean vmEnoughMemory(MmContext ctx, MmStruct mm, long pages) {
+        return ctx.overcommit().vmEnoughMemory(mm, pages);
     }
 
     private static long accountedPagesIn(MmStruct mm, long start, long end) {
@@ -330,7 +328,7 @@ public final class Mmap {
     static boolean doBrkFlags(MmStruct mm, MmContext ctx, long addr, long len) {
         long flags = VM_DATA_DEFAULT_FLAGS | VmFlags.VM_ACCOUNT;
         long nrPages = len >>> VmaTree.PAGE_SHIFT;
-        if (mm.vmas.mapCount() > mm.maxMapCount || !vmEnoughMemory(ctx, nrPages)) {
+        if (mm.vmas.mapCount() > mm.maxMapCount || !vmEnoughMemory(ctx, mm, nrPages)) {
             return false;
         }
         Vma prev = mm.vmas.findVmaPrev(addr);
@@ -350,12 +348,20 @@ public final class Mmap {
     /** {@code VM_STACK_FLAGS}: {@code VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT} — rd wr mr mw me gd ac. */
     public static final long VM_STACK_FLAGS = VmFlags.VM_STACK | VM_DATA_DEFAULT_FLAGS | VmFlags.VM_ACCOUNT;
 
-    /** {@code setup_arg_pages()}, fs/exec.c: the initial {@code [stack]} VMA {@code [start, end)}. */
-    public static void setupStack(MmStruct mm, long start, long end) {
-        mm.vmas.insert(new Vma(start, end, VM_STACK_FLAGS, start >>> VmaTree.PAGE_SHIFT));
+    /**
+     * {@code setup_arg_pages()}, fs/exec.c: the initial {@code [stack]} VMA {@code [start, end)},
+     * charged as {@code insert_vm_struct()} charges a {@code VM_ACCOUNT} VMA; false (nothing
+     * inserted) when the overcommit policy refuses it.
+     */
+    public static boolean setupStack(MmStruct mm, MmContext ctx, long start, long end) {
         long nrPages = (end - start) >>> VmaTree.PAGE_SHIFT;
+        if (!vmEnoughMemory(ctx, mm, nrPages)) {
+            return false;
+        }
+        mm.vmas.insert(new Vma(start, end, VM_STACK_FLAGS, start >>> VmaTree.PAGE_SHIFT));
         mm.committedPages += nrPages;
         mm.vmStatAccount(VM_STACK_FLAGS, nrPages);
+        return true;
     }
 
     /**
@@ -366,8 +372,12 @@ public final class Mmap {
         Vma first = mm.vmas.first();
         long lastEnd = 0;
         for (Vma v = first; v != null; v = v.vmNext) {
-            Memory.zapPageRange(mm, ctx.phys(), v.vmStart, v.vmEnd);
+            Memory.zapPteRange(mm, ctx.phys(), v.vmStart, v.vmEnd);
             lastEnd = v.vmEnd;
+        }
+        mm.flushTlbMm();
+        if (mm.tlbs != null && mm.pgd != null) {
+            mm.tlbs.forgetMm(mm.pgd.pgdPfn());
         }
         if (first != null) {
             Memory.freePgtables(mm, first.vmStart, lastEnd, 0, 0);
@@ -389,7 +399,7 @@ public final class Mmap {
     public static boolean vmBrkFlags(MmStruct mm, MmContext ctx, long addr, long len) {
         long flags = VM_DATA_DEFAULT_FLAGS | VmFlags.VM_ACCOUNT;
         long nrPages = len >>> VmaTree.PAGE_SHIFT;
-        if (!vmEnoughMemory(ctx, nrPages)) {
+        if (!vmEnoughMemory(ctx, mm, nrPages)) {
             return false;
         }
         mm.vmas.insert(new Vma(addr, addr + len, flags, addr >>> VmaTree.PAGE_SHIFT));

@@ -82,7 +82,7 @@ public final class Mprotect {
         long charged = 0;
         if ((newFlags & VmFlags.VM_WRITE) != 0 && (oldFlags & (VmFlags.VM_ACCOUNT | VmFlags.VM_WRITE
                 | VmFlags.VM_NORESERVE | VmFlags.VM_SHARED)) == 0) {
-            if (!Mmap.vmEnoughMemory(ctx, nrPages)) {
+            if (!Mmap.vmEnoughMemory(ctx, mm, nrPages)) {
                 return null;
             }
             charged = nrPages;
@@ -114,6 +114,7 @@ public final class Mprotect {
         }
         boolean shared = (vmFlags & VmFlags.VM_SHARED) != 0;
         long newProt = Pte.vmGetPageProt(vmFlags, mm.pgd.arch());
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         mm.pgd.updateRange(start, end, (va, pte) -> {
             if (!Pte.present(pte)) {
                 return pte;
@@ -121,13 +122,23 @@ public final class Mprotect {
             long pfn = Pte.pfn(pte);
             long e = Pte.mk(pfn, (pte & PAGE_CHG_MASK) | newProt);
             if (Pte.special(pte)) {
-                return Pte.wrprotect(e);
+                e = Pte.wrprotect(e);
+            } else if (!shared && (vmFlags & VmFlags.VM_WRITE) != 0
+                    && phys.pageOwner(pfn) == PageStore.OWNER_ANON && exclusive(phys, pfn)) {
+                e = Pte.mkwrite(e);
             }
-            boolean upgrade = !shared && (vmFlags & VmFlags.VM_WRITE) != 0
-                    && phys.pageOwner(pfn) == PageStore.OWNER_ANON && exclusive(phys, pfn);
-            return upgrade ? Pte.mkwrite(e) : e;
+            if (e != pte) {
+                span[0] = Math.min(span[0], va);
+                span[1] = Math.max(span[1], va + Mmap.PAGE_SIZE);
+            }
+            return e;
         });
+        // tlb_finish_mmu(): the changed PTEs' span (change_pte_range → tlb_flush_pte_range)
+        if (span[0] != Long.MAX_VALUE) {
+            mm.flushTlbRange(span[0], span[1]);
+        }
     }
+
 
     private static boolean exclusive(PhysicalMemory phys, long pfn) {
         return phys.pageRefcount(pfn) == 1 && phys.pageMapcount(pfn) == 1;

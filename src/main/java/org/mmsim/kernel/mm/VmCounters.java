@@ -10,6 +10,8 @@ public final class VmCounters {
     public long pgfault;
     /** {@code PGMAJFAULT}: faults that had to read from disk. */
     public long pgmajfault;
+    /** {@code OOM_KILL}: processes the OOM killer killed (snapshotted in its own section, not in {@link #values}). */
+    public long oomKill;
     /** The last {@code anon_vma} id handed out ({@link Vma#anonVma()}): ids are never reused. */
     public long lastAnonVma;
 

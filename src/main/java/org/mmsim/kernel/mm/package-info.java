@@ -8,6 +8,7 @@
  * rbtree-and-list pair with the maple tree in 6.1; mmsim keeps the rbtree that the course
  * material describes (its shape is shown by {@code vmas?view=tree}) while following 6.x
  * behaviour, such as clamping the search to {@code mmap_min_addr}. {@link
- * org.mmsim.kernel.mm.VmaTree} is the entry point.
+ * org.mmsim.kernel.mm.VmaTree} is the entry point. Overcommit accounting ({@code VM_ACCOUNT},
+ * {@code __vm_enough_memory} of mm/util.c) is {@link org.mmsim.kernel.mm.Overcommit}.
  */
 package org.mmsim.kernel.mm;

@@ -33,6 +33,20 @@ public final class PageTable {
         long allocTablePage();
 
         void freeTablePage(long pfn);
+
+        /**
+         * The all-zero entries array of a new leaf table of {@code ptrs} entries. The default is a
+         * new array; an allocator may hand back one {@link #recycleLeafEntries recycled} from a
+         * freed leaf, still in the CPU's cache, as the kernel's per-CPU page lists hand back hot
+         * pages. Only the host's memory traffic differs: the simulated state is the same.
+         */
+        default long[] leafEntries(int ptrs) {
+            return new long[ptrs];
+        }
+
+        /** Takes back the entries of a freed leaf table, every one none (zero), for reuse. */
+        default void recycleLeafEntries(long[] entries) {
+        }
     }
 
     /** Receives each non-none PTE of a range walk. */
@@ -267,8 +281,9 @@ public final class PageTable {
     private Ptdesc populate(Ptdesc parent, long va, long pfn) {
         int i = geo.index(va, parent.level);
         int level = parent.level + 1;
-        Ptdesc child = new Ptdesc(pfn, level, va & -geo.entrySize(parent.level), geo.ptrsPerTable,
-                level == leafLevel);
+        Ptdesc child = level == leafLevel
+                ? new Ptdesc(pfn, level, va & -geo.entrySize(parent.level), allocator.leafEntries(geo.ptrsPerTable))
+                : new Ptdesc(pfn, level, va & -geo.entrySize(parent.level), geo.ptrsPerTable, false);
         parent.link(i, child, tableEntry(pfn));
         account(child, +1);
         return child;
@@ -498,6 +513,9 @@ public final class PageTable {
             cachedLeafBase = -1;
         }
         allocator.freeTablePage(child.pfn);
+        if (child.children == null) {
+            allocator.recycleLeafEntries(child.entries);
+        }
     }
 
     /**
@@ -530,6 +548,9 @@ public final class PageTable {
         }
         account(t, -1);
         allocator.freeTablePage(t.pfn);
+        if (t.children == null && t.level == leafLevel) {
+            allocator.recycleLeafEntries(t.entries);
+        }
     }
 
     // ---- views and accounting ---------------------------------------------------------------

@@ -32,6 +32,16 @@ final class Ptdesc {
         this.present = leaf ? null : new long[ptrs >>> 6];
     }
 
+    /** A leaf table whose (all-zero) entries array the caller supplies. */
+    Ptdesc(long pfn, int level, long address, long[] entries) {
+        this.pfn = pfn;
+        this.level = level;
+        this.address = address;
+        this.entries = entries;
+        this.children = null;
+        this.present = null;
+    }
+
     void link(int i, Ptdesc child, long entry) {
         children[i] = child;
         entries[i] = entry;

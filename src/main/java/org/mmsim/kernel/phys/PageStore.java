@@ -12,7 +12,7 @@ import java.io.IOException;
  * pristine ranges. Tail pages of a higher-order block have no record of their own: their head
  * is found by alignment.
  *
- * <p>A record is five {@code long}s (fields, each in its own stripe of the chunk), like a
+ * <p>A record is four {@code long}s (fields, each in its own stripe of the chunk), like a
  * compressed {@code struct page} with its unions:
  * <pre>
  *   [0] flags:    bits 0-3 order, 4-6 migratetype, 7 PageBuddy, 8 PG_head (an allocated block
@@ -20,17 +20,18 @@ import java.io.IOException;
  *                 allocated: 32-63 the allocation's gfp mask;
  *                 free: 10-63 the next pfn on the free list plus one (0: end of list)
  *   [1] prev      free: the previous pfn on the list (BuddyAllocator)
- *   [2] refcount - 1  ({@code _refcount}, 1 after allocation)
- *   [3] mapcount + 1  ({@code _mapcount}, -1 when unmapped)
- *   [4] owner         ({@link #OWNER_KERNEL} is 0)
+ *   [2] counters  ((mapcount + 1) << 32) + (refcount - 1): {@code _mapcount} (-1 when unmapped)
+ *                 and {@code _refcount} (1 after allocation) as one signed sum, so a fault or a
+ *                 fork adding a reference and a mapping, or a zap dropping both, is one add
+ *   [3] owner     ({@link #OWNER_KERNEL} is 0)
  * </pre>
  * e.g. an order-2 MOVABLE block allocated with GFP_HIGHUSER_MOVABLE (0x100cca) has flags
  * {@code 0x100cca_0000_0000 | 0x100 | 1 << 4 | 2 = 0x00100cca00000112}; the same block free
  * on the MOVABLE list in front of pfn 0x1000 has {@code (0x1000 + 1) << 10 | 0x80 | 1 << 4 | 2
  * = 0x400492}. Allocation and freeing read and write the one flags word of a pfn, so the
  * hot stripe is 8 bytes per frame. The counters are kept as
- * differences from what {@code alloc_pages} gives a page, so a fresh allocation has all three at
- * zero: allocating and freeing touch only the flags stripe, and the cold stripes stay out of the
+ * differences from what {@code alloc_pages} gives a page, so a fresh allocation has both cold
+ * fields at zero: allocating and freeing touch only the flags stripe, and the cold stripes stay out of the
  * cache until a counter really changes (bit 8 says so, and freeing then zeroes them).
  */
 public final class PageStore {
@@ -44,6 +45,19 @@ public final class PageStore {
     public static final int OWNER_SHMEM = 3;
     /** A page-cache page of a program image ({@code folio->mapping} a file). */
     public static final int OWNER_FILE = 4;
+    /** A page of a SLUB slab ({@code PageSlab}, {@code folio_test_slab}): counted in NR_SLAB_*. */
+    public static final int OWNER_SLAB = 5;
+    /** An order-0 page backing a vmalloc area ({@code vm_struct.pages[]}): counted in VmallocUsed. */
+    public static final int OWNER_VMALLOC = 6;
+    /** A kmalloc above KMALLOC_MAX_CACHE_SIZE ({@code ___kmalloc_large_node}): counted in NR_SLAB_UNRECLAIMABLE_B. */
+    public static final int OWNER_KMALLOC_LARGE = 7;
+    /** A page table of {@code init_mm} (the kernel's vmalloc area): counted in NR_PAGETABLE, owned by no process. */
+    public static final int OWNER_KERNEL_PGTABLE = 8;
+    /** Whether a page of {@code owner} belongs to the kernel itself (no process maps or caches it). */
+    public static boolean isKernelOwner(int owner) {
+        return owner == OWNER_KERNEL || owner >= OWNER_SLAB;
+    }
+
     /** What the pfn-returning queries answer when there is no such block. */
     public static final long NO_PFN = -1;
 
@@ -51,10 +65,9 @@ public final class PageStore {
     static final int FLAGS = 0;
     /** Used by the free lists only. */
     static final int PREV = PfnTable.CHUNK_PFNS;
-    private static final int REFCOUNT = 2 * PfnTable.CHUNK_PFNS;
-    private static final int MAPCOUNT = 3 * PfnTable.CHUNK_PFNS;
-    private static final int OWNER = 4 * PfnTable.CHUNK_PFNS;
-    private static final int FIELDS = 5;
+    private static final int COUNTERS = 2 * PfnTable.CHUNK_PFNS;
+    private static final int OWNER = 3 * PfnTable.CHUNK_PFNS;
+    private static final int FIELDS = 4;
     /** FLAGS and PREV: a chunk gets the counter stripes only when a counter is first set. */
     private static final int HOT_FIELDS = 2;
     // FLAGS bits common to both users
@@ -99,8 +112,7 @@ public final class PageStore {
     void removeAt(long[] c, long headPfn) {
         int i = PfnTable.index(headPfn);
         if ((c[i + FLAGS] & PG_COUNTERS) != 0) {
-            c[i + REFCOUNT] = 0;
-            c[i + MAPCOUNT] = 0;
+            c[i + COUNTERS] = 0;
             c[i + OWNER] = 0;
         }
         c[i + FLAGS] = 0;
@@ -171,12 +183,27 @@ public final class PageStore {
 
     /** {@code page_ref_count()}. */
     public int refcount(long headPfn) {
-        return (int) field(headPfn, REFCOUNT) + 1;
+        return refOf(field(headPfn, COUNTERS));
     }
 
     /** The raw {@code _mapcount}: -1 when unmapped, as the kernel initialises it. */
     public int mapcount(long headPfn) {
-        return (int) field(headPfn, MAPCOUNT) - 1;
+        return mapOf(field(headPfn, COUNTERS));
+    }
+
+    /** {@code _refcount} from a packed counters word: its low half, signed. */
+    private static int refOf(long counters) {
+        return (int) counters + 1;
+    }
+
+    /** {@code _mapcount} from a packed counters word: what is left above the signed low half. */
+    private static int mapOf(long counters) {
+        return (int) ((counters - (int) counters) >> 32) - 1;
+    }
+
+    /** The counters word for {@code refcount} and {@code mapcount}. */
+    private static long pack(int refcount, int mapcount) {
+        return ((mapcount + 1L) << 32) + (refcount - 1L);
     }
 
     public int owner(long headPfn) {
@@ -224,8 +251,7 @@ public final class PageStore {
         }
         long[] c = table.chunkWithAllFields(headPfn);
         int i = PfnTable.index(headPfn);
-        c[i + REFCOUNT] = refcount - 1L;
-        c[i + MAPCOUNT] = mapcount + 1L;
+        c[i + COUNTERS] = pack(refcount, mapcount);
         c[i + OWNER] = ownerId;
         c[i + FLAGS] |= PG_COUNTERS;
     }
@@ -234,8 +260,7 @@ public final class PageStore {
     void setPageCounters(long headPfn, int refcount, int mapcount, int ownerId) {
         long[] c = table.chunkWithAllFields(headPfn);
         int i = PfnTable.index(headPfn);
-        c[i + REFCOUNT] = refcount - 1L;
-        c[i + MAPCOUNT] = mapcount + 1L;
+        c[i + COUNTERS] = pack(refcount, mapcount);
         c[i + OWNER] = ownerId;
         c[i + FLAGS] |= PG_COUNTERS;
     }
@@ -245,11 +270,47 @@ public final class PageStore {
      * lookup (a fault mapping a page: {@code folio_get} + {@code folio_add_*_rmap}).
      */
     void addPageCounters(long headPfn, int refDelta, int mapDelta) {
+        addAndGetRefcount(headPfn, refDelta, mapDelta);
+    }
+
+    /**
+     * {@link #addPageCounters}, answering the new {@code _refcount} (a zap's
+     * {@code folio_remove_rmap_pte} + {@code folio_put} tests it for the last reference).
+     */
+    int addAndGetRefcount(long headPfn, int refDelta, int mapDelta) {
         long[] c = table.chunkWithAllFields(headPfn);
         int i = PfnTable.index(headPfn);
-        c[i + REFCOUNT] += refDelta;
-        c[i + MAPCOUNT] += mapDelta;
-        c[i + FLAGS] |= PG_COUNTERS;
+        long v = c[i + COUNTERS] + (((long) mapDelta << 32) + refDelta);
+        c[i + COUNTERS] = v;
+        long f = c[i + FLAGS];
+        if ((f & PG_COUNTERS) == 0) {
+            c[i + FLAGS] = f | PG_COUNTERS;
+        }
+        return refOf(v);
+    }
+
+    /** The counters word's change for one more reference and one more mapping. */
+    private static final long ONE_REF_ONE_MAP = (1L << 32) + 1;
+
+    /**
+     * {@link #addPageCounters addPageCounters(pfn, 1, 1)} for each of {@code pfns[0..n)}, the
+     * chunk looked up once per run of pfns in it: fork's {@code copy_pte_range} over one leaf
+     * table, whose pages mostly sit side by side. Each must have an owner (a page a PTE maps:
+     * anonymous, file or shmem), so its record has {@code PG_COUNTERS} since it was recorded
+     * ({@link #setCounters}) and the flags stripe need not be read: that keeps the copy to the
+     * counters stripe, a quarter of the memory traffic per page.
+     */
+    void getAndMapAll(long[] pfns, int n) {
+        long key = -1;
+        long[] c = null;
+        for (int k = 0; k < n; k++) {
+            long pfn = pfns[k];
+            if (pfn >>> PfnTable.CHUNK_SHIFT != key) {
+                c = table.chunkWithAllFields(pfn);
+                key = pfn >>> PfnTable.CHUNK_SHIFT;
+            }
+            c[PfnTable.index(pfn) + COUNTERS] += ONE_REF_ONE_MAP;
+        }
     }
 
     void readFrom(DataInputStream in) throws IOException {

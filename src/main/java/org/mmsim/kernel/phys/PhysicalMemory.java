@@ -34,10 +34,10 @@ public final class PhysicalMemory {
     /** {@code PENALTY_FOR_NODE_WITH_CPUS}. */
     static final int PENALTY_FOR_NODE_WITH_CPUS = 1;
 
-    private static final int ALLOC_MIN_RESERVE = 0x8;
-    private static final int ALLOC_NON_BLOCK = 0x10;
-    private static final int ALLOC_HIGHATOMIC = 0x20;
-    private static final int ALLOC_RESERVES = ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_HIGHATOMIC;
+    static final int ALLOC_MIN_RESERVE = 0x8;
+    static final int ALLOC_NON_BLOCK = 0x10;
+    static final int ALLOC_HIGHATOMIC = 0x20;
+    static final int ALLOC_RESERVES = ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_HIGHATOMIC;
     private static final int SNAPSHOT_MAGIC = 0x4D4D5048;
     private static final int SNAPSHOT_VERSION = 1;
 
@@ -173,7 +173,7 @@ public final class PhysicalMemory {
     }
 
     /** {@code zone_idx} of {@code gfp_zone(gfp)}; throws as {@link Gfp#gfpZone} for a bad combination. */
-    private int highestZoneIdx(int gfp) {
+    int highestZoneIdx(int gfp) {
         int idx = highestIdxByZoneBits[gfp & Gfp.GFP_ZONEMASK];
         if (idx == BAD_ZONE_BITS) {
             return zoneIdxOfType[Gfp.gfpZone(gfp, config.arch()).ordinal()];
@@ -663,9 +663,29 @@ public final class PhysicalMemory {
         return pfn;
     }
 
+    /**
+     * Marks the freshly allocated block at {@code pfn} as the kernel's {@code owner} (a slab, a
+     * vmalloc page, a kernel page table: one of {@link PageStore}'s kernel owners), as
+     * {@code __folio_set_slab} / the vmalloc page type do; refcount 1, unmapped.
+     */
+    public void setKernelPageOwner(long pfn, int owner) {
+        if (!PageStore.isKernelOwner(owner)) {
+            throw new IllegalArgumentException("owner " + owner + " is not a kernel owner");
+        }
+        pages.setPageCounters(pfn, 1, -1, owner);
+    }
+
     /** A PTE now maps the page: {@code folio_get} and {@code folio_add_file_rmap_pte} in one store. */
     public void pageGetAndMap(long pfn) {
         pages.addPageCounters(pfn, 1, 1);
+    }
+
+    /**
+     * {@link #pageGetAndMap} for each of {@code pfns[0..n)} (order-0 heads): fork copying one
+     * leaf table's PTEs.
+     */
+    public void pagesGetAndMap(long[] pfns, int n) {
+        pages.getAndMapAll(pfns, n);
     }
 
     /** The swap device ({@code swap_info[0]}); a machine without swap has one of 0 slots. */
@@ -693,6 +713,11 @@ public final class PhysicalMemory {
         return pages.mapcount(pfn) + 1;
     }
 
+    /** The order the block headed at {@code pfn} was allocated with. */
+    public int pageOrder(long pfn) {
+        return pages.order(pfn);
+    }
+
     /** Who the page belongs to: one of {@link PageStore}'s {@code OWNER_*}. */
     public int pageOwner(long pfn) {
         return pages.owner(pfn);
@@ -713,12 +738,22 @@ public final class PhysicalMemory {
      * to the buddy allocator ({@code __folio_put} → {@code free_unref_page}). Answers whether it did.
      */
     public boolean putPage(long pfn) {
-        int ref = pages.refcount(pfn);
-        if (ref <= 1) {
+        return dropRefs(pfn, 0);
+    }
+
+    /**
+     * A PTE stops mapping the page: {@code folio_remove_rmap_pte} and {@code folio_put} in one
+     * store ({@code zap_present_ptes}); the last reference frees it. Answers whether it did.
+     */
+    public boolean pageUnmapAndPut(long pfn) {
+        return dropRefs(pfn, -1);
+    }
+
+    private boolean dropRefs(long pfn, int mapDelta) {
+        if (pages.addAndGetRefcount(pfn, -1, mapDelta) <= 0) {
             freePages(pfn, pages.order(pfn));
             return true;
         }
-        pages.setPageCounters(pfn, ref - 1, pages.mapcount(pfn), pages.owner(pfn));
         return false;
     }
 
@@ -745,7 +780,7 @@ public final class PhysicalMemory {
         return "pfn " + pfn + " is already free";
     }
 
-    private void validateOrder(int order) {
+    void validateOrder(int order) {
         if (order < 0 || order > MAX_PAGE_ORDER) {
             throw new KernelInputException("order", "order must be between 0 and " + MAX_PAGE_ORDER + " (MAX_PAGE_ORDER), got " + order);
         }
@@ -887,10 +922,23 @@ public final class PhysicalMemory {
         throw new KernelInputException("zone", "node " + nid + " has no zone '" + zoneName + "'");
     }
 
-    private void validateNode(int nid) {
+    void validateNode(int nid) {
         if (nid < 0 || nid >= nrNodes) {
             throw new KernelInputException("node", "node " + nid + " does not exist: the machine has " + nrNodes + " nodes");
         }
+    }
+
+    /** The zonelist an allocation on {@code nid} walks ({@code ZONELIST_NOFALLBACK} for {@code __GFP_THISNODE}). */
+    Zone[] zonelistFor(int nid, boolean thisNode) {
+        return thisNode ? zonelistNofallback[nid] : zonelistFallback[nid];
+    }
+
+    /**
+     * "Could an order-{@code order} allocation with {@code gfp} on {@code node} succeed now, and
+     * if not, why": {@link AllocCheck}. Changes nothing.
+     */
+    public AllocCheck allocCheck(int order, String gfp, int node) {
+        return AllocCheck.check(this, order, gfp, node);
     }
 
     /** The zonelist of {@code nid}: {@code ZONELIST_FALLBACK}, or {@code ZONELIST_NOFALLBACK} for {@code __GFP_THISNODE}. */
@@ -963,7 +1011,9 @@ public final class PhysicalMemory {
         long allocatedHead = pages.headContaining(pfn);
         if (allocatedHead != NO_PFN) {
             boolean isHead = allocatedHead == pfn;
-            return new FrameView(pfn, nid, zoneName, "allocated", List.of(), isHead ? pages.refcount(allocatedHead) : 0,
+            // PG_slab (KPF_SLAB in /proc/kpageflags) on every page of a slab
+            List<String> flags = pages.owner(allocatedHead) == PageStore.OWNER_SLAB ? List.of("slab") : List.of();
+            return new FrameView(pfn, nid, zoneName, "allocated", flags, isHead ? pages.refcount(allocatedHead) : 0,
                     pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, ownerName(pages.owner(allocatedHead)),
                     mtName, Gfp.format(pages.gfp(allocatedHead)));
         }
@@ -979,6 +1029,10 @@ public final class PhysicalMemory {
             case PageStore.OWNER_PGTABLE -> "pagetable";
             case PageStore.OWNER_SHMEM -> "shmem";
             case PageStore.OWNER_FILE -> "file";
+            case PageStore.OWNER_SLAB -> "slab";
+            case PageStore.OWNER_VMALLOC -> "vmalloc";
+            case PageStore.OWNER_KMALLOC_LARGE -> "kmalloc";
+            case PageStore.OWNER_KERNEL_PGTABLE -> "kernel-pagetable";
             default -> "kernel";
         };
     }

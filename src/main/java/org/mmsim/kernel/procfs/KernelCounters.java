@@ -6,7 +6,8 @@ import org.mmsim.kernel.machine.Machine;
  * Counters owned by subsystems above the buddy allocator (LRU, slab, swap, page tables, page
  * cache), in pages, by their kernel names ({@code enum node_stat_item}). {@link #of(Machine)}
  * fills those the process layer moves ({@link PageCounters}); {@link #NONE} is a machine without
- * user memory. Slab, kernel stacks, swap and mlock are not simulated and stay 0.
+ * user memory. Slab pages count as unreclaimable (no simulated cache is SLAB_RECLAIM_ACCOUNT),
+ * vmalloc pages as {@code vmallocUsedPages}; kernel stacks, swap and mlock are not simulated and stay 0.
  */
 public record KernelCounters(
         long nrActiveAnon, long nrInactiveAnon, long nrActiveFile, long nrInactiveFile, long nrUnevictable,

@@ -26,9 +26,13 @@ import org.mmsim.kernel.task.Task;
  *     file list. Nothing activates them: there is no reclaim scan and no {@code mark_page_accessed}
  *     from faults. The per-CPU {@code lru_add} batches are taken as drained.</li>
  * <li>{@code Committed_AS}: {@code vm_committed_as}, the sum of the mms' {@code VM_ACCOUNT} charges.</li>
+ * <li>{@code NR_SLAB_UNRECLAIMABLE_B} (SUnreclaim): every page of a slab and of a large kmalloc
+ *     (org.mmsim.kernel.slab); none of the simulated caches is {@code SLAB_RECLAIM_ACCOUNT}, so
+ *     {@code NR_SLAB_RECLAIMABLE_B} stays 0. {@code init_mm}'s page tables count in NR_PAGETABLE, the
+ *     pages of vmalloc areas in VmallocUsed ({@code vmalloc_nr_pages}).</li>
  * </ul>
  * Unevictable/mlocked pages, dirty or writeback file pages (shmem dirtying goes through
- * {@code noop_dirty_folio}, which does not count NR_FILE_DIRTY), slab, kernel stacks and swap are
+ * {@code noop_dirty_folio}, which does not count NR_FILE_DIRTY), kernel stacks and swap are
  * not simulated and stay 0.
  */
 public final class PageCounters {
@@ -90,7 +94,10 @@ public final class PageCounters {
                         n[NodeItem.FILE_MAPPED.ordinal()]++;
                     }
                 }
-                case PageStore.OWNER_PGTABLE -> n[NodeItem.PAGETABLE.ordinal()]++;
+                case PageStore.OWNER_PGTABLE, PageStore.OWNER_KERNEL_PGTABLE -> n[NodeItem.PAGETABLE.ordinal()]++;
+                case PageStore.OWNER_SLAB, PageStore.OWNER_KMALLOC_LARGE ->
+                    n[NodeItem.SLAB_UNRECLAIMABLE.ordinal()] += 1L << pm.pageOrder(pfn);
+                case PageStore.OWNER_VMALLOC -> n[NodeItem.VMALLOC.ordinal()]++;
                 default -> {
                 }
             }
@@ -115,8 +122,9 @@ public final class PageCounters {
     private static KernelCounters counters(long[] v, long committedAsPages) {
         return new KernelCounters(0, v[NodeItem.INACTIVE_ANON.ordinal()], 0, v[NodeItem.INACTIVE_FILE.ordinal()], 0,
                 0, v[NodeItem.ANON_MAPPED.ordinal()], v[NodeItem.FILE_MAPPED.ordinal()],
-                v[NodeItem.FILE_PAGES.ordinal()], v[NodeItem.SHMEM.ordinal()], 0, 0, 0, 0, 0,
-                v[NodeItem.PAGETABLE.ordinal()], 0, 0, -1, committedAsPages, 0, 0, 0);
+                v[NodeItem.FILE_PAGES.ordinal()], v[NodeItem.SHMEM.ordinal()], 0, 0, 0,
+                v[NodeItem.SLAB_UNRECLAIMABLE.ordinal()], 0, v[NodeItem.PAGETABLE.ordinal()], 0, 0, -1,
+                committedAsPages, v[NodeItem.VMALLOC.ordinal()], 0, 0);
     }
 
     /** The machine-wide counters ({@code global_node_page_state}, {@code vm_committed_as}). */
@@ -135,5 +143,9 @@ public final class PageCounters {
     }
 
     /** The node items this census fills. */
-    private enum NodeItem { INACTIVE_ANON, INACTIVE_FILE, ANON_MAPPED, FILE_MAPPED, FILE_PAGES, SHMEM, PAGETABLE }
+    private enum NodeItem {
+        INACTIVE_ANON, INACTIVE_FILE, ANON_MAPPED, FILE_MAPPED, FILE_PAGES, SHMEM, PAGETABLE, SLAB_UNRECLAIMABLE,
+        /** Not a node item: {@code vmalloc_nr_pages()} is global; summed over nodes it is the machine's figure. */
+        VMALLOC
+    }
 }

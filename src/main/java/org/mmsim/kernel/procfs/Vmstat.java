@@ -154,6 +154,7 @@ public final class Vmstat {
             case "pgfree" -> pm.vmEvents().pgfree();
             case "pgfault" -> events.pgfault;
             case "pgmajfault" -> events.pgmajfault;
+            case "oom_kill" -> events.oomKill;
             case "pswpin" -> pm.swap().pswpin();
             case "pswpout" -> pm.swap().pswpout();
             case "nr_mlock" -> k.nrMlock();

@@ -43,6 +43,7 @@ public final class SwapOut {
             return false;
         }
         pt.set(address, Pte.swpEntry(SwapInfo.TYPE, offset, pt.arch()));
+        mm.flushTlbPage(address);  // ptep_clear_flush in try_to_unmap_one
         mm.addCounter(MmStruct.MM_ANONPAGES, -1);
         mm.addCounter(MmStruct.MM_SWAPENTS, 1);
         phys.pageAddMapcount(pfn, -1);

@@ -138,4 +138,32 @@ public final class ProcessCodec {
     private static String readNullable(DataInputStream in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
+
+    /**
+     * The OOM and overcommit state (snapshot format 3, written after everything else): the free
+     * pages at boot the overcommit reserves come from, the {@code oom_kill} count, then every
+     * task's {@code oom_score_adj} in pid order.
+     */
+    public static void writeOom(Processes p, DataOutputStream out) throws IOException {
+        out.writeLong(p.freePagesAtBoot);
+        out.writeLong(p.events.oomKill);
+        var all = p.tasks.all();
+        out.writeInt(all.size());
+        for (Task t : all) {
+            out.writeShort(t.oomScoreAdj);
+        }
+    }
+
+    /** Reads {@link #writeOom}'s section into {@code p}, whose tasks were read already. */
+    public static void readOom(DataInputStream in, Processes p) throws IOException {
+        p.restoreFreePagesAtBoot(in.readLong());
+        p.events.oomKill = in.readLong();
+        var all = p.tasks.all();
+        if (in.readInt() != all.size()) {
+            throw new IOException("oom section does not match the task table");
+        }
+        for (Task t : all) {
+            t.oomScoreAdj = in.readShort();
+        }
+    }
 }

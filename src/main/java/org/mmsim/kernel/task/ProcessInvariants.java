@@ -21,6 +21,16 @@ final class ProcessInvariants {
 
     static void check(Processes p) {
         PhysicalMemory phys = p.phys;
+        Map<Long, PageTable> pgdByTag = new HashMap<>();
+        for (Task t : p.tasks.alive()) {
+            if (t.mm != null && t.mm.pgd() != null) {
+                pgdByTag.put(t.mm.tlbTag(), t.mm.pgd());
+                if (t.mm.tlbs() != p.tlbs) {
+                    fail(t, "its mm is not attached to the machine's TLBs");
+                }
+            }
+        }
+        p.tlbs.checkInvariants(pgdByTag::get);
         Map<Long, Integer> mappings = new HashMap<>();
         Map<Long, Integer> swapRefs = new HashMap<>();
         Set<Long> tablePfns = new HashSet<>();
@@ -32,6 +42,7 @@ final class ProcessInvariants {
                 continue;
             }
             checkTask(t, phys, mappings, swapRefs, tablePfns);
+            checkOomAndCommit(t);
         }
         // every swap slot's count is the number of PTEs holding its entry; nothing else holds one
         long[] used = phys.swap().usedSlots();
@@ -57,7 +68,7 @@ final class ProcessInvariants {
         }
         for (long head : phys.allocatedHeads()) {
             int owner = phys.pageOwner(head);
-            if (owner == PageStore.OWNER_KERNEL) {
+            if (PageStore.isKernelOwner(owner)) {
                 continue;
             }
             if (owner == PageStore.OWNER_PGTABLE) {
@@ -81,7 +92,7 @@ final class ProcessInvariants {
             }
         }
         for (long pfn : mappings.keySet()) {
-            if (phys.pageOwner(pfn) == PageStore.OWNER_KERNEL || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
+            if (PageStore.isKernelOwner(phys.pageOwner(pfn)) || phys.pageOwner(pfn) == PageStore.OWNER_PGTABLE) {
                 throw new IllegalStateException("a PTE maps frame " + pfn + ", which is not a user page");
             }
         }
@@ -164,5 +175,24 @@ final class ProcessInvariants {
 
     private static void fail(Task t, String what) {
         throw new IllegalStateException("process " + t.pid() + " (" + t.comm() + "): " + what);
+    }
+
+    /**
+     * {@code oom_score_adj} within -1000..1000, and the mm's overcommit charge equal to the pages
+     * of its {@code VM_ACCOUNT} VMAs (what {@code vm_acct_memory}/{@code vm_unacct_memory} keep).
+     */
+    private static void checkOomAndCommit(Task t) {
+        if (t.oomScoreAdj < OomKiller.OOM_SCORE_ADJ_MIN || t.oomScoreAdj > OomKiller.OOM_SCORE_ADJ_MAX) {
+            fail(t, "oom_score_adj " + t.oomScoreAdj + " out of range");
+        }
+        long accounted = 0;
+        for (Vma v : t.mm.vmas()) {
+            if ((v.vmFlags() & VmFlags.VM_ACCOUNT) != 0) {
+                accounted += v.nrPages();
+            }
+        }
+        if (accounted != t.mm.committedPages()) {
+            fail(t, "committed " + t.mm.committedPages() + " pages but its VM_ACCOUNT VMAs hold " + accounted);
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.mmsim.kernel.mm.MmStruct;
 import org.mmsim.kernel.mm.Mmap;
 import org.mmsim.kernel.mm.MmapFlags;
 import org.mmsim.kernel.mm.Mprotect;
+import org.mmsim.kernel.mm.Overcommit;
 import org.mmsim.kernel.mm.Prot;
 import org.mmsim.kernel.mm.Vma;
 import org.mmsim.kernel.mm.VmCounters;
@@ -26,6 +27,8 @@ import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.phys.Gfp;
 import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.tlb.CpuTlbs;
+import org.mmsim.kernel.tlb.Tlb;
 
 /**
  * Every process of a machine and what they can do: create (a new program, as
@@ -49,10 +52,74 @@ public final class Processes {
     final TaskTable tasks = new TaskTable();
     final FileTable files = new FileTable();
     final VmCounters events = new VmCounters();
+    final OomKiller oomKiller = new OomKiller(this);
+    Overcommit overcommit;
+    /** {@code NR_FREE_PAGES} when the machine booted: what the overcommit reserves were computed from. */
+    long freePagesAtBoot;
+    /** Every CPU's TLB; replaced once when a snapshot with a TLB section is restored. */
+    CpuTlbs tlbs;
 
     public Processes(PhysicalMemory phys, MachineConfig config) {
         this.phys = phys;
         this.config = config;
+        restoreFreePagesAtBoot(phys.nrFreePages());
+        this.tlbs = new CpuTlbs(config.tlb(), config.totalCpus());
+    }
+
+    /** Recomputes the boot-time overcommit reserves from {@code freePages} (a snapshot's saved value). */
+    void restoreFreePagesAtBoot(long freePages) {
+        this.freePagesAtBoot = freePages;
+        this.overcommit = new Overcommit(phys, freePages, this::committedAsPages);
+    }
+
+    /** The OOM killer: badness, {@code oom_score}, the {@code oom_kill} count. */
+    public OomKiller oomKiller() {
+        return oomKiller;
+    }
+
+    /** Overcommit accounting ({@code vm.overcommit_memory}, CommitLimit, the reserves). */
+    public Overcommit overcommit() {
+        return overcommit;
+    }
+
+    /**
+     * {@code vm_committed_as}: every live mm's charge, plus {@code pending} when no task holds it
+     * yet (an mm being built by fork or exec).
+     */
+    private long committedAsPages(MmStruct pending) {
+        long sum = 0;
+        boolean held = false;
+        for (Task t : tasks.all()) {
+            if (t.mm != null) {
+                sum += t.mm.committedPages();
+                held |= t.mm == pending;
+            }
+        }
+        return pending != null && !held ? sum + pending.committedPages() : sum;
+    }
+
+    /** The TLBs of the machine's CPUs. */
+    public CpuTlbs tlbs() {
+        return tlbs;
+    }
+
+    /** Installs restored TLBs (a snapshot's, or a fresh boot state for an older snapshot) and gives every mm them. */
+    public void restoreTlbs(CpuTlbs restored) {
+        this.tlbs = restored;
+        for (Task t : tasks.all()) {
+            if (t.mm != null) {
+                t.mm.setTlbs(restored);
+            }
+        }
+    }
+
+    /** {@code t} runs on its CPU for a system call: {@code switch_mm} to its mm if another one was loaded there. */
+    private Tlb run(Task t) {
+        return run(t, t.cpu);
+    }
+
+    private Tlb run(Task t, int cpu) {
+        return tlbs.run(cpu, t.mm == null ? Tlb.NO_MM : t.mm.tlbTag());
     }
 
     public TaskTable tasks() {
@@ -73,7 +140,7 @@ public final class Processes {
 
     /** What a system call of {@code t} runs with. */
     public MmContext ctx(Task t) {
-        return new MmContext(phys, t.numa, t.cpu, files, events);
+        return new MmContext(phys, t.numa, t.cpu, files, events, overcommit);
     }
 
     /** {@code GFP_PGTABLE_USER} frames for a task's page tables, under its policy. */
@@ -89,8 +156,34 @@ public final class Processes {
             public void freeTablePage(long pfn) {
                 phys.putPage(pfn);
             }
+
+            @Override
+            public long[] leafEntries(int ptrs) {
+                if (leafPoolSize > 0 && leafPool[leafPoolSize - 1].length == ptrs) {
+                    long[] a = leafPool[--leafPoolSize];
+                    leafPool[leafPoolSize] = null;
+                    return a;
+                }
+                return new long[ptrs];
+            }
+
+            @Override
+            public void recycleLeafEntries(long[] entries) {
+                if (leafPoolSize < leafPool.length) {
+                    leafPool[leafPoolSize++] = entries;
+                }
+            }
         };
     }
+
+    /**
+     * Entries arrays of freed leaf tables (all zero), reused last-in first-out for new ones: a
+     * fork after an exit gets arrays still in the host's cache instead of fresh ones to zero. At
+     * most {@code LEAF_POOL_MAX} (2 MiB on x86_64) are kept; not machine state (never snapshotted).
+     */
+    private final long[][] leafPool = new long[LEAF_POOL_MAX][];
+    private int leafPoolSize;
+    private static final int LEAF_POOL_MAX = 512;
 
     // ------------------------------------------------------------------ create and exit
 
@@ -138,15 +231,16 @@ public final class Processes {
             return null;
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
         MmContext ctx = ctx(t);
         long stackTop = l.stackTop() & ~(Arch.PAGE_SIZE - 1);
-        Mmap.setupStack(mm, stackTop - 0x21000, stackTop);
+        boolean ok = Mmap.setupStack(mm, ctx, stackTop - 0x21000, stackTop);
         long textLen = pageAlign(img.textBytes());
         long dataLen = pageAlign(img.dataBytes());
         long base = l.loadBase();
         var file = files.image(name, (textLen + dataLen) >>> Arch.PAGE_SHIFT);
         long mayAll = VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
-        boolean ok = !Mmap.mmapRegion(mm, ctx, base, textLen, VmFlags.VM_READ | VmFlags.VM_EXEC | mayAll, 0, file).failed();
+        ok = ok && !Mmap.mmapRegion(mm, ctx, base, textLen, VmFlags.VM_READ | VmFlags.VM_EXEC | mayAll, 0, file).failed();
         long dataStart = base + textLen;
         if (ok && dataLen > 0) {
             ok = !Mmap.mmapRegion(mm, ctx, dataStart, dataLen, VmFlags.VM_READ | VmFlags.VM_WRITE | mayAll,
@@ -181,6 +275,7 @@ public final class Processes {
         String comm = name == null ? t.comm : name;
         validateComm(comm);
         Image img = image == null ? t.image : image;
+        run(t);
         MmStruct mm = loadBinary(t, comm, img);
         if (mm == null) {
             return "ENOMEM";
@@ -200,6 +295,7 @@ public final class Processes {
      */
     public Created fork(Task parent) {
         Task c = tasks.add(parent.pid, parent.comm, parent.cpu, parent.image);
+        c.oomScoreAdj = parent.oomScoreAdj;
         c.numa.restore(parent.numa.mempolicy(), parent.numa.ilPrev(), parent.numa.ilWeight());
         MmStruct old = parent.mm;
         MmStruct mm = new MmStruct(old.taskSize(), old.taskSizeMax(), old.mmapBase(), old.mmapMinAddr(),
@@ -210,6 +306,8 @@ public final class Processes {
             return new Created(null, "ENOMEM");
         }
         mm.setPgd(pgd);
+        mm.setTlbs(tlbs);
+        run(parent);
         if (!Fork.dupMmap(mm, old, ctx(c))) {
             Mmap.exitMmap(mm, ctx(c));
             tasks.remove(c.pid);
@@ -311,6 +409,7 @@ public final class Processes {
 
     private void exitMm(Task t) {
         if (t.mm != null) {
+            run(t);
             Mmap.exitMmap(t.mm, ctx(t));
             t.mm = null;
         }
@@ -327,6 +426,7 @@ public final class Processes {
         if ((flags & MmapFlags.MAP_ANONYMOUS) == 0) {
             throw new KernelInputException("flags", "only anonymous mappings are simulated: add MAP_ANONYMOUS");
         }
+        run(t);
         MmContext ctx = ctx(t);
         Mmap.Result r = Mmap.doMmap(t.mm, ctx, addr, len, prot, flags, config.arch().is64Bit(),
                 config.tunables().overcommitMemory());
@@ -346,15 +446,18 @@ public final class Processes {
     }
 
     public Mmap.Result munmap(Task t, long addr, long len) {
+        run(t);
         return Mmap.doVmiMunmap(t.mm, ctx(t), addr, len);
     }
 
     public Mmap.Result mprotect(Task t, long addr, long len, int prot) {
+        run(t);
         return Mprotect.mprotect(t.mm, ctx(t), addr, len, prot);
     }
 
     /** brk(2): the new break, or the old one when refused. */
     public long brk(Task t, long addr) {
+        run(t);
         return Mmap.brk(t.mm, ctx(t), addr);
     }
 
@@ -368,6 +471,7 @@ public final class Processes {
         if (increment > 0 && want < old || increment < 0 && want > old) {
             return -1;
         }
+        run(t);
         long got = Mmap.brk(t.mm, ctx(t), want);
         return got == want ? old : -1;
     }
@@ -391,6 +495,19 @@ public final class Processes {
      * process (the default action), as on Linux.
      */
     public FaultStats touch(Task t, long addr, long length, Touch.Access access) {
+        return touch(t, addr, length, access, t.cpu);
+    }
+
+    /**
+     * The access run on CPU {@code cpu} (the scheduler moved the task there for it; its home CPU
+     * stays): the translations come from that CPU's TLB, a context switch first if it ran
+     * another mm.
+     */
+    public FaultStats touch(Task t, long addr, long length, Touch.Access access, int cpu) {
+        if (cpu < 0 || cpu >= tlbs.nrCpus()) {
+            throw new KernelInputException("cpu", "cpu " + cpu + " does not exist: the machine has "
+                    + tlbs.nrCpus() + " CPUs");
+        }
         if (length < 1 || length > MAX_TOUCH_BYTES) {
             throw new KernelInputException("length", "must be between 1 and " + MAX_TOUCH_BYTES + " bytes (16M pages)");
         }
@@ -402,17 +519,33 @@ public final class Processes {
         if (addr >= limit) {
             st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", addr);
         } else {
-            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st);
+            Tlb tlb = run(t, cpu);
+            long tag = t.mm.tlbTag();
+            Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb, oomKiller.forTask(t));
+            tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
             if (st.signal == null && addr + length > limit) {
                 st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
             }
         }
         t.minFlt += st.minor;
         t.majFlt += st.major;
-        if (st.signal != null) {
+        if (st.signal != null && t.alive()) {
             kill(t, st.signal.name(), "OOM".equals(st.signal.code()) ? "oom" : null);
         }
         return st;
+    }
+
+    /**
+     * A write of {@code value} to {@code /proc/PID/oom_score_adj} ({@code __set_oom_adj}):
+     * -1000..1000, else EINVAL — a caller error naming {@code value}. Answers the new value.
+     */
+    public int setOomScoreAdj(Task t, int value) {
+        if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
+            throw new KernelInputException("value", "oom_score_adj must be between " + OomKiller.OOM_SCORE_ADJ_MIN
+                    + " and " + OomKiller.OOM_SCORE_ADJ_MAX + ", got " + value);
+        }
+        t.oomScoreAdj = value;
+        return value;
     }
 
     // ------------------------------------------------------------------ the C library

@@ -40,6 +40,8 @@ public final class Task {
     long minFlt;
     long majFlt;
     Image image;
+    /** {@code signal->oom_score_adj}, -1000..1000: inherited by fork, kept across exec. */
+    int oomScoreAdj;
 
     Task(int pid, int ppid, String comm, int cpu, Image image) {
         this.pid = pid;
@@ -111,5 +113,10 @@ public final class Task {
 
     public Image image() {
         return image;
+    }
+
+    /** {@code oom_score_adj}: added to the OOM badness in thousandths of RAM + swap; -1000 means never kill. */
+    public int oomScoreAdj() {
+        return oomScoreAdj;
     }
 }

@@ -76,6 +76,10 @@ class RandomForkOperationsTest {
         assertThat(reaped).as("waits that reaped").isGreaterThan(10);
         assertThat(segv).as("SIGSEGV kills").isGreaterThan(5);
         assertThat(cowCopies).as("COW copies").isGreaterThan(100);
+        // and the TLBs: hits, and shootdowns to the other CPU (every entry agreed with its PTE after every step)
+        var tlb = machine.processes().tlbs();
+        assertThat(tlb.cpu(0).hits() + tlb.cpu(1).hits()).as("TLB hits").isPositive();
+        assertThat(tlb.vmEvents().get("nr_tlb_remote_flush_received")).as("shootdowns").isPositive();
         assertThat(cowReuses).as("COW reuses").isGreaterThan(10);
         assertThat(orphanReaps).as("zombies reaped by init when their parent exited").isGreaterThan(0);
 
@@ -206,7 +210,9 @@ class RandomForkOperationsTest {
         }
         long start = v.vmStart() + PAGE * rnd.nextLong((v.vmEnd() - v.vmStart()) / PAGE);
         long len = Math.min(PAGE * rnd.nextLong(1, 64), v.vmEnd() - start);
-        return new Touch(pid, start, len, access);
+        // now and then on the other CPU, so that flushes find the mm loaded elsewhere (shootdowns)
+        Integer cpu = rnd.nextInt(4) == 0 ? rnd.nextInt(machine.config().totalCpus()) : null;
+        return new Touch(pid, start, len, access, cpu);
     }
 
     /** A page-aligned range in or around an existing VMA, sometimes straddling its ends. */
