@@ -122,6 +122,54 @@ class PhysicalMemoryController {
     record Mapping(int pid, String address) {
     }
 
+    @Schema(description = "The swap devices (swap_info[]): the simulator has at most one, type 0, of the machine's "
+            + "swap size. Simplified: no swap cache, no priorities; pages are swapped out only by the kernel-level "
+            + "swap-out primitive until reclaim (LRU, kswapd) is built.")
+    record SwapResponse(List<SwapDevice> devices) {
+    }
+
+    @Schema(description = "One swap device.")
+    record SwapDevice(
+            @Schema(description = "The swap type (index in swap_info[]).", example = "0") int type,
+            @Schema(description = "Size in bytes.", example = "67108864") long sizeBytes,
+            @Schema(description = "Slots on the device (si->max), the header slot 0 included.", example = "16384")
+            long slots,
+            @Schema(description = "Usable slots, SwapTotal in pages (si->pages): slots - 1.", example = "16383")
+            long totalPages,
+            @Schema(description = "Slots with a non-zero swap count (si->inuse_pages).") long usedSlots,
+            @Schema(description = "Pages read from the device (pswpin).") long pswpin,
+            @Schema(description = "Pages written to the device (pswpout).") long pswpout,
+            @Schema(description = "The used slots in slot order, each with its swap count and the PTEs holding it.")
+            List<SwapSlot> entries) {
+    }
+
+    @Schema(description = "A used swap slot: swap_map count and who holds its entry.")
+    record SwapSlot(long slot, int count, List<Mapping> mappedBy) {
+    }
+
+    @GetMapping("/swap")
+    @Operation(operationId = "getSwap", summary = "Swap devices: size, used slots, which pages sit in which slot")
+    SwapResponse swap(@PathVariable String sid) {
+        return sessions.read(sid, m -> {
+            org.mmsim.kernel.swap.SwapInfo si = m.phys().swap();
+            if (si.maxSlots() == 0) {
+                return new SwapResponse(List.of());
+            }
+            java.util.Map<Long, List<Mapping>> bySlot = new java.util.TreeMap<>();
+            for (var e : m.processes().swapEntries()) {
+                bySlot.computeIfAbsent(e.slot(), k -> new java.util.ArrayList<>())
+                        .add(new Mapping(e.pid(), Sizes.hex(e.address())));
+            }
+            List<SwapSlot> entries = new java.util.ArrayList<>();
+            for (long slot : si.usedSlots()) {
+                entries.add(new SwapSlot(slot, si.count(slot), bySlot.getOrDefault(slot, List.of())));
+            }
+            return new SwapResponse(List.of(new SwapDevice(org.mmsim.kernel.swap.SwapInfo.TYPE,
+                    m.config().swapBytes(), si.maxSlots(), si.totalPages(), si.inusePages(), si.pswpin(), si.pswpout(),
+                    entries)));
+        });
+    }
+
     @GetMapping("/machine")
     @Operation(operationId = "getMachine", summary = "Nodes and zones with their page counts and watermarks")
     MachineView machine(@PathVariable String sid) {

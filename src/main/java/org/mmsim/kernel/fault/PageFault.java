@@ -43,6 +43,9 @@ public final class PageFault {
                     : doFault(mm, ctx, vma, address, write, st);
         }
         PageTable pt = mm.pgd();
+        if (Pte.isSwap(pte)) {
+            return doSwapPage(mm, ctx, vma, address, write, pte, st);
+        }
         if (Pte.protnone(pte)) {
             pt.set(address, Pte.mk(Pte.pfn(pte), Pte.vmGetPageProt(vma.vmFlags(), pt.arch())) | (pte & Pte._PAGE_SPECIAL));
             return VM_FAULT_OK;
@@ -123,6 +126,40 @@ public final class PageFault {
             st.event(address, "anon", pfn);
         }
         return ret;
+    }
+
+    // ------------------------------------------------------------------ swap
+
+    /**
+     * {@code do_swap_page()}: the PTE holds a swap entry. A frame is allocated under the VMA's
+     * policy, the page is read from the slot ({@code PSWPIN}) and mapped young — dirty and
+     * writable on a write fault — and the entry's slot reference is dropped
+     * ({@code swap_free}); {@code MM_SWAPENTS − 1}, {@code MM_ANONPAGES + 1}. A major fault.
+     *
+     * <p>Simplification: no swap cache. The swapped-in page always belongs to this PTE alone;
+     * a slot shared after fork keeps its other references, and each sharer that faults reads
+     * its own copy (Linux would find the first copy in the swap cache and map it shared).
+     */
+    static int doSwapPage(MmStruct mm, MmContext ctx, Vma vma, long address, boolean write, long pte,
+                          FaultStats st) {
+        PhysicalMemory phys = ctx.phys();
+        long offset = Pte.swpOffset(pte, mm.pgd().arch());
+        mm.anonVmaPrepare(vma, ctx.events());
+        long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
+        if (pfn == PhysicalMemory.NO_PFN) {
+            return VM_FAULT_OOM;
+        }
+        long e = Pte.mkyoung(Pte.mk(pfn, Pte.vmGetPageProt(vma.vmFlags(), mm.pgd().arch())));
+        if (write && (vma.vmFlags() & VmFlags.VM_WRITE) != 0) {
+            e = Pte.mkwrite(Pte.mkdirty(e));
+        }
+        mm.pgd().set(address, e);
+        phys.swap().free(offset);
+        phys.swap().countSwapIn();
+        mm.addCounter(MmStruct.MM_SWAPENTS, -1);
+        mm.addCounter(MmStruct.MM_ANONPAGES, 1);
+        st.event(address, "swap-in", pfn);
+        return VM_FAULT_MAJOR;
     }
 
     // ------------------------------------------------------------------ file and shmem

@@ -99,6 +99,8 @@ public final class MachineCodec {
             machine.slub().writeTo(out);
             machine.kernelObjects().writeTo(out);
             machine.vmalloc().writeTo(out);
+            // format 3, after the others: the swap device (issue 6)
+            machine.phys().swap().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -134,6 +136,7 @@ public final class MachineCodec {
                 machine.slub().readFrom(in);
                 machine.kernelObjects().readFrom(in, machine.processes());
                 machine.vmalloc().readFrom(in);
+                phys.restoreSwap(org.mmsim.kernel.swap.SwapInfo.readFrom(in, config.swapBytes()));
             }
             return machine;
         } catch (IOException e) {

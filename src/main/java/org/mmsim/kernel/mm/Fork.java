@@ -110,7 +110,7 @@ public final class Fork {
             for (int i = (int) (addr >>> Arch.PAGE_SHIFT) & indexMask, last = (int) ((next - 1) >>> Arch.PAGE_SHIFT)
                     & indexMask; i <= last; i++) {
                 long pte = from[i];
-                if (!Pte.present(pte)) {
+                if (pte == 0) {
                     continue;
                 }
                 if (to == null) {
@@ -119,6 +119,13 @@ public final class Fork {
                         ok = false;
                         break;
                     }
+                }
+                if (!Pte.present(pte)) {
+                    // copy_nonpresent_pte: the child shares the swap slot (swap_duplicate)
+                    phys.swap().duplicate(Pte.swpOffset(pte, src.pgd.arch()));
+                    to[i] = pte;
+                    rss[MmStruct.MM_SWAPENTS]++;
+                    continue;
                 }
                 long child = pte;
                 if (cow && Pte.write(pte)) {

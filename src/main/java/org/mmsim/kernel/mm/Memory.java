@@ -45,6 +45,10 @@ public final class Memory {
                 long pfn = Pte.pfn(pte);
                 mm.addCounter(rssMember(phys.pageOwner(pfn)), -1);
                 phys.pageUnmapAndPut(pfn);
+            } else if (Pte.isSwap(pte)) {
+                // free_swap_and_cache: this entry's slot reference goes
+                phys.swap().free(Pte.swpOffset(pte, mm.pgd.arch()));
+                mm.addCounter(MmStruct.MM_SWAPENTS, -1);
             }
             return 0;
         });

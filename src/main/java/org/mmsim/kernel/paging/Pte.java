@@ -168,6 +168,54 @@ public final class Pte {
         return (e & _PAGE_NX) == 0;
     }
 
+    /** {@code SWP_TYPE_BITS}: 5 bits of swap type (32 swap devices) on both x86 layouts. */
+    public static final int SWP_TYPE_BITS = 5;
+    /** {@code SWP_OFFSET_FIRST_BIT}: the offset starts above PROTNONE (bit 8), so a swap PTE is never PROT_NONE. */
+    public static final int SWP_OFFSET_FIRST_BIT = _PAGE_BIT_PROTNONE + 1;
+    /** {@code SWP_OFFSET_SHIFT}, pgtable_64.h: the offset is shifted up past the type, then down. */
+    public static final int SWP_OFFSET_SHIFT = SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS;
+    /** {@code _SWP_TYPE_SHIFT}, pgtable-2level.h (non-PAE i386): the type sits just above PRESENT. */
+    private static final int SWP_TYPE_SHIFT_2LEVEL = _PAGE_BIT_PRESENT + 1;
+
+    /**
+     * {@code is_swap_pte()}: not none and not present, i.e. a swap entry (the simulator makes no
+     * migration or device entries, so every such PTE is a swap entry).
+     */
+    public static boolean isSwap(long e) {
+        return e != 0 && !present(e);
+    }
+
+    /**
+     * {@code swp_entry_to_pte(swp_entry(type, offset))}. On x86_64 (pgtable_64.h, since the L1TF
+     * fix) the type is in the top 5 bits and the offset is stored inverted in bits 9–58, so the
+     * "frame" bits of a not-present entry never point at real memory:
+     * {@code (~offset << SWP_OFFSET_SHIFT >>> SWP_TYPE_BITS) | type << 59}; e.g. type 0, offset 1
+     * is {@code 0x07fffffffffffc00}. On non-PAE i386 (pgtable-2level.h) the type is in bits 1–5
+     * and the offset from bit 9 upward, not inverted: type 0, offset 1 is {@code 0x200}.
+     */
+    public static long swpEntry(int type, long offset, Arch arch) {
+        if (arch.is64Bit()) {
+            return (~offset << SWP_OFFSET_SHIFT >>> SWP_TYPE_BITS) | ((long) type << (64 - SWP_TYPE_BITS));
+        }
+        return ((long) (type & 0x1f) << SWP_TYPE_SHIFT_2LEVEL) | (offset << SWP_OFFSET_FIRST_BIT);
+    }
+
+    /** {@code swp_type(pte_to_swp_entry(e))}. */
+    public static int swpType(long e, Arch arch) {
+        if (arch.is64Bit()) {
+            return (int) (e >>> (64 - SWP_TYPE_BITS));
+        }
+        return (int) ((e >>> SWP_TYPE_SHIFT_2LEVEL) & ((1 << SWP_TYPE_BITS) - 1));
+    }
+
+    /** {@code swp_offset(pte_to_swp_entry(e))}. */
+    public static long swpOffset(long e, Arch arch) {
+        if (arch.is64Bit()) {
+            return ~e << SWP_TYPE_BITS >>> SWP_OFFSET_SHIFT;
+        }
+        return (e & 0xffffffffL) >>> SWP_OFFSET_FIRST_BIT;
+    }
+
     /** {@code pte_mkwrite_novma()}: sets RW. */
     public static long mkwrite(long e) {
         return e | _PAGE_RW;

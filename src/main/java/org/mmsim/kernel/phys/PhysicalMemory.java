@@ -59,6 +59,8 @@ public final class PhysicalMemory {
     private final Zone[][] zonelistNofallback;
     private final int[] cpuNode;
     private final PageStore pages = new PageStore();
+    /** The swap device of {@code config.swapBytes()} (mm/swapfile.c); swapped in by the format-3 snapshot section. */
+    private org.mmsim.kernel.swap.SwapInfo swap;
     private final TaskContext machineTask = new TaskContext();
     private final long minFreeKbytes;
     private final int policyZone;
@@ -93,6 +95,7 @@ public final class PhysicalMemory {
     /** Boots the machine: memory map, zones, free lists, watermarks and zonelists. */
     public PhysicalMemory(MachineConfig config) {
         this.config = config.validate();
+        this.swap = new org.mmsim.kernel.swap.SwapInfo(config.swapBytes());
         this.layout = new BootLayout(config);
         this.maxPfn = layout.maxPfn;
         this.nrNodes = config.nodes().size();
@@ -685,6 +688,16 @@ public final class PhysicalMemory {
         pages.getAndMapAll(pfns, n);
     }
 
+    /** The swap device ({@code swap_info[0]}); a machine without swap has one of 0 slots. */
+    public org.mmsim.kernel.swap.SwapInfo swap() {
+        return swap;
+    }
+
+    /** Installs the swap device a snapshot restored (MachineCodec format 3). */
+    public void restoreSwap(org.mmsim.kernel.swap.SwapInfo restored) {
+        this.swap = restored;
+    }
+
     /** The heads of every allocated block, in pfn order (invariant checks, views). */
     public long[] allocatedHeads() {
         return pages.sortedHeads();
@@ -1064,6 +1077,7 @@ public final class PhysicalMemory {
 
     /** Checks every invariant of the physical memory state; throws {@link IllegalStateException} naming the first violation. */
     public void checkInvariants() {
+        swap.checkInvariants();
         long hitMiss = 0;
         long localOther = 0;
         long miss = 0;

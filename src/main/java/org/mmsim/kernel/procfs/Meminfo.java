@@ -48,7 +48,7 @@ public final class Meminfo {
         available += reclaimable;
         available = Math.max(0, available);
         long swapTotal = totalSwapPages(pm.config().swapBytes());
-        long swapFree = k.swapFreePages() < 0 ? swapTotal : k.swapFreePages();
+        long swapFree = k.swapFreePages() < 0 ? pm.swap().freePages() : k.swapFreePages();
         long cached = k.nrFilePages() - k.nrSwapcached() - k.nrBuffers();
         long commitLimit = totalram * pm.config().tunables().overcommitRatio() / 100 + swapTotal;
 

@@ -27,8 +27,9 @@ import org.mmsim.kernel.task.Task;
  * is private). Pss is kept in fixed point ({@code PSS_SHIFT} 12) and printed as
  * {@code pss >> PSS_SHIFT >> 10}, the kernel's rounding. Dirty is the PTE's dirty bit (the
  * simulator keeps no separate folio dirty flag; every write that dirties a folio also dirties its
- * PTE here). {@code Locked} is the Pss of VM_LOCKED VMAs. No swap, KSM, lazy-free or huge pages are
- * simulated, so those lines are 0.
+ * PTE here). {@code Locked} is the Pss of VM_LOCKED VMAs. {@code Swap} counts the VMA's swap
+ * entries and {@code SwapPss} divides each by its slot's count. No KSM, lazy-free or huge pages
+ * are simulated, so those lines are 0.
  *
  * <p>{@code THPeligible} follows {@code thp_vma_allowable_orders(vma, vm_flags, TVA_SMAPS |
  * TVA_ENFORCE_SYSFS, THP_ORDERS_ALL)} with the default per-size settings (only the PMD order
@@ -122,11 +123,20 @@ public final class PidSmaps {
         long pssShmem;
         long pssDirty;
         long pssLocked;
+        long swap;
+        long swapPss;
 
         /** {@code smap_gather_stats()}: walks the VMA's present PTEs ({@code smaps_pte_entry}). */
         void gather(PhysicalMemory pm, MmStruct mm, Vma vma) {
             boolean locked = (vma.vmFlags() & VmFlags.VM_LOCKED) != 0;
             mm.pgd().forEachPte(vma.vmStart(), vma.vmEnd(), (va, pte) -> {
+                if (Pte.isSwap(pte)) {
+                    // smaps_pte_entry: a swap entry counts in Swap, its share by swp_swapcount in SwapPss
+                    int count = pm.swap().count(Pte.swpOffset(pte, mm.pgd().arch()));
+                    swap += PAGE_SIZE;
+                    swapPss += count >= 2 ? ((long) PAGE_SIZE << PSS_SHIFT) / count : (long) PAGE_SIZE << PSS_SHIFT;
+                    return;
+                }
                 if (!Pte.present(pte) || Pte.special(pte)) {
                     return;
                 }
@@ -207,8 +217,8 @@ public final class PidSmaps {
             kb(sb, "FilePmdMapped:  ", 0);
             kb(sb, "Shared_Hugetlb: ", 0);
             sb.append("Private_Hugetlb: ").append(String.format(Locale.ROOT, "%7d", 0)).append(" kB\n");
-            kb(sb, "Swap:           ", 0);
-            kb(sb, "SwapPss:        ", 0);
+            kb(sb, "Swap:           ", swap);
+            kb(sb, "SwapPss:        ", swapPss >> PSS_SHIFT);
             kb(sb, "Locked:         ", pssLocked >> PSS_SHIFT);
         }
     }

@@ -155,6 +155,8 @@ public final class Vmstat {
             case "pgfault" -> events.pgfault;
             case "pgmajfault" -> events.pgmajfault;
             case "oom_kill" -> events.oomKill;
+            case "pswpin" -> pm.swap().pswpin();
+            case "pswpout" -> pm.swap().pswpout();
             case "nr_mlock" -> k.nrMlock();
             case "nr_zone_inactive_anon" -> k.nrInactiveAnon();
             case "nr_zone_active_anon" -> k.nrActiveAnon();

@@ -32,6 +32,7 @@ final class ProcessInvariants {
         }
         p.tlbs.checkInvariants(pgdByTag::get);
         Map<Long, Integer> mappings = new HashMap<>();
+        Map<Long, Integer> swapRefs = new HashMap<>();
         Set<Long> tablePfns = new HashSet<>();
         for (Task t : p.tasks.all()) {
             if (!t.alive()) {
@@ -40,8 +41,21 @@ final class ProcessInvariants {
                 }
                 continue;
             }
-            checkTask(t, phys, mappings, tablePfns);
+            checkTask(t, phys, mappings, swapRefs, tablePfns);
             checkOomAndCommit(t);
+        }
+        // every swap slot's count is the number of PTEs holding its entry; nothing else holds one
+        long[] used = phys.swap().usedSlots();
+        if (used.length != swapRefs.size()) {
+            throw new IllegalStateException(used.length + " swap slots in use but " + swapRefs.size()
+                    + " are referenced by PTEs (leak)");
+        }
+        for (long off : used) {
+            int refs = swapRefs.getOrDefault(off, 0);
+            if (refs != phys.swap().count(off)) {
+                throw new IllegalStateException("swap slot " + off + ": count " + phys.swap().count(off) + " but "
+                        + refs + " PTEs hold its entry");
+            }
         }
         Map<Long, Integer> cacheRefs = new HashMap<>();
         for (AddressSpace as : p.files.all()) {
@@ -84,7 +98,8 @@ final class ProcessInvariants {
         }
     }
 
-    private static void checkTask(Task t, PhysicalMemory phys, Map<Long, Integer> mappings, Set<Long> tablePfns) {
+    private static void checkTask(Task t, PhysicalMemory phys, Map<Long, Integer> mappings,
+                                  Map<Long, Integer> swapRefs, Set<Long> tablePfns) {
         MmStruct mm = t.mm;
         mm.vmas().checkInvariants();
         PageTable pt = mm.pgd();
@@ -111,6 +126,17 @@ final class ProcessInvariants {
             pt.forEachPte(gapStart, gapEnd, (va, pte) -> fail(t, "PTE at 0x" + Long.toHexString(va) + " outside every VMA"));
             lastEnd = v.vmEnd();
             pt.forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
+                if (Pte.isSwap(pte)) {
+                    if (!v.isAnonymous() && (v.vmFlags() & VmFlags.VM_SHARED) != 0) {
+                        fail(t, "swap entry in a shared file VMA at 0x" + Long.toHexString(va));
+                    }
+                    if (Pte.swpType(pte, pt.arch()) != org.mmsim.kernel.swap.SwapInfo.TYPE) {
+                        fail(t, "swap entry of an unknown device at 0x" + Long.toHexString(va));
+                    }
+                    rss[MmStruct.MM_SWAPENTS]++;
+                    swapRefs.merge(Pte.swpOffset(pte, pt.arch()), 1, Integer::sum);
+                    return;
+                }
                 if (!Pte.present(pte)) {
                     return;
                 }
@@ -136,7 +162,8 @@ final class ProcessInvariants {
         if (totalVm != mm.totalVm()) {
             fail(t, "total_vm " + mm.totalVm() + " but the VMAs hold " + totalVm + " pages");
         }
-        for (int m : new int[] {MmStruct.MM_FILEPAGES, MmStruct.MM_ANONPAGES, MmStruct.MM_SHMEMPAGES}) {
+        for (int m : new int[] {MmStruct.MM_FILEPAGES, MmStruct.MM_ANONPAGES, MmStruct.MM_SWAPENTS,
+            MmStruct.MM_SHMEMPAGES}) {
             if (rss[m] != mm.counter(m)) {
                 fail(t, "rss_stat[" + m + "] is " + mm.counter(m) + " but " + rss[m] + " PTEs map such pages");
             }

@@ -623,6 +623,31 @@ public final class Processes {
         return out;
     }
 
+    /** A PTE holding a swap entry: which process and address sit in which slot. */
+    public record SwapMapping(long slot, int pid, long address) {
+    }
+
+    /**
+     * Every swap entry in a live process's page tables, by slot, then pid, then address (a
+     * page-table scan: the simulator keeps no swap-entry reverse map).
+     */
+    public List<SwapMapping> swapEntries() {
+        List<SwapMapping> out = new java.util.ArrayList<>();
+        for (Task t : tasks.alive()) {
+            for (Vma v : t.mm.vmas()) {
+                t.mm.pgd().forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
+                    if (org.mmsim.kernel.paging.Pte.isSwap(pte)) {
+                        out.add(new SwapMapping(org.mmsim.kernel.paging.Pte.swpOffset(pte, t.mm.pgd().arch()), t.pid,
+                                va));
+                    }
+                });
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(SwapMapping::slot).thenComparingInt(SwapMapping::pid)
+                .thenComparingLong(SwapMapping::address));
+        return out;
+    }
+
     // ------------------------------------------------------------------ invariants
 
     /**
