@@ -81,8 +81,7 @@ public final class PageFault {
                                boolean takeRef) {
         if (!mm.pgd().set(address, pte)) {
             if (!takeRef) {
-                phys.pageAddMapcount(pfn, -1);
-                phys.putPage(pfn);
+                phys.pageUnmapAndPut(pfn);
             }
             return VM_FAULT_OOM;
         }
@@ -234,8 +233,7 @@ public final class PageFault {
             return VM_FAULT_OOM;
         }
         if (!pt.set(address, Pte.mkyoung(mkPte(mm, vma, pfn, true)))) {
-            phys.pageAddMapcount(pfn, -1);
-            phys.putPage(pfn);
+            phys.pageUnmapAndPut(pfn);
             return VM_FAULT_OOM;
         }
         // wp_page_copy(): ptep_clear_flush() — the old frame's translation leaves every TLB
@@ -248,8 +246,7 @@ public final class PageFault {
                 mm.addCounter(oldMember, -1);
                 mm.addCounter(MmStruct.MM_ANONPAGES, 1);
             }
-            phys.pageAddMapcount(oldPfn, -1);
-            phys.putPage(oldPfn);
+            phys.pageUnmapAndPut(oldPfn);
         }
         st.cowCopy++;
         st.event(address, zero ? "cow-zero" : "cow-copy", pfn);

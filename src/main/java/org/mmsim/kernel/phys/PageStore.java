@@ -249,11 +249,7 @@ public final class PageStore {
         if (refcount == 1 && mapcount == -1 && ownerId == OWNER_KERNEL) {
             return;
         }
-        long[] c = table.chunkWithAllFields(headPfn);
-        int i = PfnTable.index(headPfn);
-        c[i + COUNTERS] = pack(refcount, mapcount);
-        c[i + OWNER] = ownerId;
-        c[i + FLAGS] |= PG_COUNTERS;
+        setPageCounters(headPfn, refcount, mapcount, ownerId);
     }
 
     /** Sets {@code _refcount}, {@code _mapcount} and the owner of the allocated block at {@code headPfn}. */

@@ -46,8 +46,7 @@ public final class SwapOut {
         mm.flushTlbPage(address);  // ptep_clear_flush in try_to_unmap_one
         mm.addCounter(MmStruct.MM_ANONPAGES, -1);
         mm.addCounter(MmStruct.MM_SWAPENTS, 1);
-        phys.pageAddMapcount(pfn, -1);
-        phys.putPage(pfn);
+        phys.pageUnmapAndPut(pfn);
         si.countSwapOut();
         return true;
     }
