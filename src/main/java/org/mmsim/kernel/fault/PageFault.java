@@ -131,8 +131,9 @@ public final class PageFault {
 
     /**
      * {@code do_swap_page()}: the PTE holds a swap entry. A frame is allocated under the VMA's
-     * policy, the page is read from the slot ({@code PSWPIN}) and mapped young — dirty and
-     * writable on a write fault — and the entry's slot reference is dropped
+     * policy, the page is read from the slot ({@code PSWPIN}) and mapped young — writable in a
+     * VM_WRITE VMA, as an exclusive page is, and dirty on a write fault — and the entry's slot
+     * reference is dropped
      * ({@code swap_free}); {@code MM_SWAPENTS − 1}, {@code MM_ANONPAGES + 1}. A major fault.
      *
      * <p>Simplification: no swap cache. The swapped-in page always belongs to this PTE alone;
@@ -149,8 +150,10 @@ public final class PageFault {
             return VM_FAULT_OOM;
         }
         long e = Pte.mkyoung(Pte.mk(pfn, Pte.vmGetPageProt(vma.vmFlags(), mm.pgd().arch())));
-        if (write && (vma.vmFlags() & VmFlags.VM_WRITE) != 0) {
-            e = Pte.mkwrite(Pte.mkdirty(e));
+        // the page is this PTE's alone (refcount 1, no swap cache): do_swap_page maps it writable
+        // in a VM_WRITE VMA even on a read fault, dirty only on a write (so no later wp fault)
+        if ((vma.vmFlags() & VmFlags.VM_WRITE) != 0) {
+            e = Pte.mkwrite(write ? Pte.mkdirty(e) : e);
         }
         mm.pgd().set(address, e);
         phys.swap().free(offset);

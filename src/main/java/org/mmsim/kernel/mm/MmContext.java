@@ -10,10 +10,4 @@ import org.mmsim.kernel.phys.PhysicalMemory;
  */
 public record MmContext(PhysicalMemory phys, TaskContext task, int cpu, FileTable files, VmCounters events,
                         Overcommit overcommit) {
-
-    /** A context whose overcommit accounting sees only the mm at hand ({@code vm_committed_as} of one mm). */
-    public MmContext(PhysicalMemory phys, TaskContext task, int cpu, FileTable files, VmCounters events) {
-        this(phys, task, cpu, files, events, new Overcommit(phys, phys.nrFreePages(),
-                pending -> pending == null ? 0 : pending.committedPages));
-    }
 }

@@ -32,7 +32,6 @@ public final class Overcommit {
 
     private final PhysicalMemory phys;
     private final int overcommitMemory;
-    private final int overcommitRatio;
     private final long userReserveKbytes;
     private final long adminReserveKbytes;
     private final CommittedAs committedAs;
@@ -43,7 +42,6 @@ public final class Overcommit {
     public Overcommit(PhysicalMemory phys, long freePagesAtBoot, CommittedAs committedAs) {
         this.phys = phys;
         this.overcommitMemory = phys.config().tunables().overcommitMemory();
-        this.overcommitRatio = phys.config().tunables().overcommitRatio();
         long freeKbytes = freePagesAtBoot * (Mmap.PAGE_SIZE / 1024);
         this.userReserveKbytes = Math.min(freeKbytes / 32, USER_RESERVE_MAX_KBYTES);
         this.adminReserveKbytes = Math.min(freeKbytes / 32, ADMIN_RESERVE_MAX_KBYTES);
@@ -64,8 +62,7 @@ public final class Overcommit {
 
     /** {@code total_swap_pages}: the swap device's pages less its header page. */
     public static long totalSwapPages(PhysicalMemory phys) {
-        long pages = phys.config().swapBytes() / Mmap.PAGE_SIZE;
-        return pages > 0 ? pages - 1 : 0;
+        return phys.swap().totalPages();
     }
 
     /**
@@ -96,7 +93,7 @@ public final class Overcommit {
         if (overcommitMemory == OVERCOMMIT_GUESS) {
             return pages <= phys.totalramPages() + totalSwapPages(phys);
         }
-        long allowed = phys.totalramPages() * overcommitRatio / 100 + totalSwapPages(phys);
+        long allowed = vmCommitLimit(phys);
         allowed -= adminReserveKbytes >> (VmaTree.PAGE_SHIFT - 10);
         if (mm != null) {
             long reserve = userReserveKbytes >> (VmaTree.PAGE_SHIFT - 10);

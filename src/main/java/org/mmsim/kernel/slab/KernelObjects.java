@@ -138,10 +138,15 @@ public final class KernelObjects {
     }
 
     /** Tasks whose {@code task_struct} exists: running ones and zombies (exited or killed ones were reaped). */
+    /** A task keeps its task_struct until it is reaped: running or a zombie. */
+    private static boolean holdsTaskStruct(Task t) {
+        return t.state() == Task.State.RUNNING || t.state() == Task.State.ZOMBIE;
+    }
+
     private static List<Task> unreaped(Processes processes) {
         List<Task> out = new ArrayList<>();
         for (Task t : processes.tasks().all()) {
-            if (t.state() == Task.State.RUNNING || t.state() == Task.State.ZOMBIE) {
+            if (holdsTaskStruct(t)) {
                 out.add(t);
             }
         }
@@ -188,7 +193,7 @@ public final class KernelObjects {
         for (Map.Entry<Integer, Held> e : byPid.entrySet()) {
             Held h = e.getValue();
             Task t = processes.tasks().find(e.getKey());
-            if (t != h.task || !unreaped(processes).contains(t)) {
+            if (t != h.task || !holdsTaskStruct(t)) {
                 throw new IllegalStateException("task_struct of pid " + e.getKey() + " outlives its task");
             }
             checkObject(Slub.TASK_STRUCT, h.taskStruct);

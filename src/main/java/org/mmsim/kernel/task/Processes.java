@@ -522,7 +522,10 @@ public final class Processes {
             Tlb tlb = run(t, cpu);
             long tag = t.mm.tlbTag();
             Touch.touch(t.mm, ctx(t), addr, Math.min(length, limit - addr), access, st, tlb, oomKiller.forTask(t));
-            tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
+            if (t.mm != null) {
+                // an OOM kill of t itself has dropped its mm and its TLB statistics with it
+                tlbs.account(cpu, tag, st.tlbHits, st.tlbMisses);
+            }
             if (st.signal == null && addr + length > limit) {
                 st.signal = new FaultStats.Signal("SIGSEGV", "SEGV_MAPERR", limit);
             }

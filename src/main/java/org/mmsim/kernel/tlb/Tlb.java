@@ -235,7 +235,8 @@ public final class Tlb {
                 return false;
             }
         }
-        int asid = nextAsid++ - 1;
+        // choose_new_asid: this_cpu_add_return(next_asid, 1) - 1, next_asid starting at 1 — 1, 2, …, then 0
+        int asid = nextAsid++;
         if (asid >= ctxs.length) {
             asid = 0;
             nextAsid = 1;

@@ -59,11 +59,15 @@ class SwapInOutTest {
         assertThat(si.inusePages()).isZero();
         assertThat(mm.counter(MmStruct.MM_SWAPENTS)).isZero();
         assertThat(mm.counter(MmStruct.MM_ANONPAGES)).isEqualTo(anonBefore);
-        // a read swap-in maps the page read-only; the write after it reuses it (exclusive): minor faults
-        assertThat(Pte.write(mm.pgd().get(a))).isFalse();
+        // do_swap_page maps an exclusive page writable in a VM_WRITE VMA even on a read fault
+        // (clean: only a write fault dirties it), so the write after it takes no fault at all
+        assertThat(Pte.write(mm.pgd().get(a))).isTrue();
+        assertThat(Pte.dirty(mm.pgd().get(a))).isFalse();
         Touch.Result w = sim.touch(pid, a, 64 * PAGE, "write");
-        assertThat(w.faults().cowReuse()).isEqualTo(64);
+        assertThat(w.faults().cowReuse()).isZero();
+        assertThat(w.faults().minor()).isZero();
         assertThat(w.faults().major()).isZero();
+        assertThat(Pte.dirty(mm.pgd().get(a))).isTrue();
     }
 
     // copy_nonpresent_pte → swap_duplicate; exit → free_swap_and_cache drops each reference

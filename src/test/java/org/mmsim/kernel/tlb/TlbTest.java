@@ -157,21 +157,24 @@ class TlbTest {
         }
     }
 
-    // choose_new_asid: TLB_NR_DYN_ASIDS = 6 slots round robin; a 7th mm takes slot 0 and flushes its owner
+    // choose_new_asid: TLB_NR_DYN_ASIDS = 6 slots, next_asid from 1: ASIDs 1..5, then 0, then 1 again —
+    // a 7th mm takes the first one's slot, an 8th the second's (not the 7th's)
     @Test
-    void aSeventhMmOnACpuRecyclesTheFirstAsid() {
-        // fully associative, so that the seven mms' pages (all at the same address) do not evict each other
+    void aSeventhAndEighthMmOnACpuRecycleTheFirstAndSecondAsids() {
+        // fully associative, so that the mms' pages (all at the same address) do not evict each other
         VmSim sim = sim(new TlbConfig(64, 64, true));
-        int[] pids = new int[7];
-        long[] addr = new long[7];
-        for (int i = 0; i < 7; i++) {
+        int[] pids = new int[8];
+        long[] addr = new long[8];
+        for (int i = 0; i < 8; i++) {
             pids[i] = sim.create("p" + i);
             addr[i] = sim.mmapAnon(pids[i], PAGE, "rw-");
             sim.touch(pids[i], addr[i], PAGE, "write");
         }
-        assertThat(sim.touch(pids[0], addr[0], PAGE, "read").tlb().misses()).isEqualTo(1);
+        assertThat(tlbs(sim).view(0, -1).loadedPcid()).as("the 8th mm: ASID 2, PCID 3").isEqualTo(3);
+        assertThat(sim.touch(pids[6], addr[6], PAGE, "read").tlb().hits()).as("the 7th kept its slot").isEqualTo(1);
         assertThat(sim.touch(pids[2], addr[2], PAGE, "read").tlb().hits()).isEqualTo(1);
-        assertThat(tlbs(sim).view(0, -1).loadedPcid()).isBetween(1, 6);
+        assertThat(sim.touch(pids[1], addr[1], PAGE, "read").tlb().misses()).as("the 8th took its slot").isEqualTo(1);
+        assertThat(sim.touch(pids[0], addr[0], PAGE, "read").tlb().misses()).as("the 7th took its slot").isEqualTo(1);
     }
 
     // a set holds `ways` translations, the least recently used goes: 5 pages of one set in a 4-way TLB
