@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mmsim.kernel.machine.Arch;
 import org.mmsim.kernel.machine.MachineConfig;
+import org.mmsim.kernel.machine.ReclaimPolicy;
 import org.mmsim.kernel.machine.Tunables;
 import org.mmsim.kernel.tlb.TlbConfig;
 
@@ -37,7 +38,19 @@ record MachineSpec(
         @Schema(description = "Sysctls and boot parameters.")
         TunablesSpec tunables,
         @Schema(description = "The TLB of every CPU; absent: 64 entries, 4-way, PCID on x86_64.")
-        TlbSpec tlb) {
+        TlbSpec tlb,
+        @Schema(description = "Page reclaim; absent: the kernel's.")
+        ReclaimSpec reclaim) {
+
+    /** How reclaim picks victims. */
+    @Schema(description = "How page reclaim chooses its victims. kernel (the default) is Linux's active/inactive LRU "
+            + "aged by the accessed bit, with kswapd between the low and high watermarks and direct reclaim below "
+            + "min; fifo, lru (exact, every access), clock (second chance) and random (from the seed) replace only "
+            + "the choice of victim, for teaching.")
+    record ReclaimSpec(
+            @Schema(allowableValues = {"kernel", "fifo", "lru", "clock", "random"}, example = "kernel")
+            String policy) {
+    }
 
     /** The per-CPU TLB; absent fields keep the defaults. */
     @Schema(description = "Each CPU's TLB: entries (a power of two, 1..4096), ways per set (a power of two dividing "
@@ -77,7 +90,10 @@ record MachineSpec(
             @Schema(description = "vm.overcommit_memory: 0 heuristic, 1 always, 2 never.", example = "0")
             Integer overcommitMemory,
             @Schema(description = "vm.overcommit_ratio, percent (default 50).", example = "50")
-            Integer overcommitRatio) {
+            Integer overcommitRatio,
+            @Schema(description = "vm.swappiness, 0..200 (default 60): reclaim scans anon and file pages in the ratio "
+                    + "swappiness : 200 - swappiness.", example = "60")
+            Integer swappiness) {
     }
 
     /** The core config this spec describes; bad fields are named with the {@code prefix} path. */
@@ -110,12 +126,21 @@ record MachineSpec(
                         t.movablecore()),
                 t.transparentHugepage() == null ? d.transparentHugepage() : t.transparentHugepage(),
                 t.overcommitMemory() == null ? d.overcommitMemory() : t.overcommitMemory(),
-                t.overcommitRatio() == null ? d.overcommitRatio() : t.overcommitRatio());
+                t.overcommitRatio() == null ? d.overcommitRatio() : t.overcommitRatio(),
+                t.swappiness() == null ? d.swappiness() : t.swappiness());
         TlbConfig dt = TlbConfig.defaults(a.is64Bit());
         TlbConfig tlbConfig = tlb == null ? dt : new TlbConfig(tlb.entries() == null ? dt.entries() : tlb.entries(),
                 tlb.ways() == null ? dt.ways() : tlb.ways(), tlb.pcid() == null ? dt.pcid() : tlb.pcid());
+        ReclaimPolicy policy = ReclaimPolicy.KERNEL;
+        if (reclaim != null && reclaim.policy() != null) {
+            policy = ReclaimPolicy.fromId(reclaim.policy());
+            if (policy == null) {
+                throw new ApiInputException(prefix + ".reclaim.policy", prefix
+                        + ".reclaim.policy must be one of kernel, fifo, lru, clock, random, not \"" + reclaim.policy() + "\"");
+            }
+        }
         return new MachineConfig(a, specs, distances, swapBytes, seed == null ? 0 : seed,
-                aslr != null && aslr, tun, tlbConfig);
+                aslr != null && aslr, tun, tlbConfig, policy);
     }
 
     static MachineSpec from(MachineConfig c) {
@@ -124,7 +149,8 @@ record MachineSpec(
                 c.nodes().stream().map(n -> new Node(Sizes.human(n.memoryBytes()), n.cpus())).toList(),
                 c.distances(), Sizes.human(c.swapBytes()), c.seed(), c.aslr(),
                 new TunablesSpec(t.minFreeKbytes(), t.watermarkScaleFactor(), Sizes.human(t.movablecoreBytes()),
-                        t.transparentHugepage(), t.overcommitMemory(), t.overcommitRatio()),
-                new TlbSpec(c.tlb().entries(), c.tlb().ways(), c.tlb().pcid()));
+                        t.transparentHugepage(), t.overcommitMemory(), t.overcommitRatio(), t.swappiness()),
+                new TlbSpec(c.tlb().entries(), c.tlb().ways(), c.tlb().pcid()),
+                new ReclaimSpec(c.reclaim().id()));
     }
 }

@@ -10,6 +10,7 @@ import org.mmsim.kernel.numa.MemPolicy;
 import org.mmsim.kernel.paging.PageTable;
 import org.mmsim.kernel.paging.Pte;
 import org.mmsim.kernel.phys.Gfp;
+import org.mmsim.kernel.phys.Lru;
 import org.mmsim.kernel.phys.PageStore;
 import org.mmsim.kernel.phys.PhysicalMemory;
 
@@ -121,6 +122,7 @@ public final class PageFault {
         }
         int ret = install(mm, phys, address, pfn, Pte.mkyoung(mkPte(mm, vma, pfn, true)), MmStruct.MM_ANONPAGES, false);
         if (ret == VM_FAULT_OK) {
+            phys.lruAdd(pfn, Lru.LRU_INACTIVE_ANON, Lru.ANON, address); // folio_add_lru_vma
             st.anonAlloc++;
             st.event(address, "anon", pfn);
         }
@@ -155,7 +157,11 @@ public final class PageFault {
         if ((vma.vmFlags() & VmFlags.VM_WRITE) != 0) {
             e = Pte.mkwrite(write ? Pte.mkdirty(e) : e);
         }
-        mm.pgd().set(address, e);
+        if (!mm.pgd().set(address, e)) {
+            phys.pageUnmapAndPut(pfn);
+            return VM_FAULT_OOM;
+        }
+        phys.lruAdd(pfn, Lru.LRU_INACTIVE_ANON, Lru.ANON, address);
         phys.swap().free(offset);
         phys.swap().countSwapIn();
         mm.addCounter(MmStruct.MM_SWAPENTS, -1);
@@ -185,6 +191,8 @@ public final class PageFault {
                 return VM_FAULT_OOM;
             }
             file.addPage(index, cached);
+            // filemap_add_folio / shmem_add_to_page_cache: shmem is swap-backed, on the anon lists
+            phys.lruAdd(cached, file.isShmem() ? Lru.LRU_INACTIVE_ANON : Lru.LRU_INACTIVE_FILE, file.id(), index);
             if (!file.isShmem()) {
                 ret = VM_FAULT_MAJOR;
             }
@@ -197,11 +205,16 @@ public final class PageFault {
             return r == VM_FAULT_OK ? ret : r;
         }
         mm.anonVmaPrepare(vma, ctx.events());
+        phys.getPage(cached); // the fault holds the cache page while it allocates the copy (reclaim skips it)
         long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
+        phys.putPage(cached);
         if (pfn == PhysicalMemory.NO_PFN) {
             return VM_FAULT_OOM;
         }
         int r = install(mm, phys, address, pfn, Pte.mkyoung(mkPte(mm, vma, pfn, true)), MmStruct.MM_ANONPAGES, false);
+        if (r == VM_FAULT_OK) {
+            phys.lruAdd(pfn, Lru.LRU_INACTIVE_ANON, Lru.ANON, address);
+        }
         st.cowCopy++;
         st.event(address, "cow-file", pfn);
         return r == VM_FAULT_OK ? ret : r;
@@ -231,7 +244,13 @@ public final class PageFault {
             return VM_FAULT_OK;
         }
         mm.anonVmaPrepare(vma, ctx.events());
+        if (!zero) {
+            phys.getPage(oldPfn); // wp_page_copy holds the old folio while it allocates (reclaim skips it)
+        }
         long pfn = allocUserPage(mm, ctx, vma, address, PageStore.OWNER_ANON, true);
+        if (!zero) {
+            phys.putPage(oldPfn);
+        }
         if (pfn == PhysicalMemory.NO_PFN) {
             return VM_FAULT_OOM;
         }
@@ -239,6 +258,7 @@ public final class PageFault {
             phys.pageUnmapAndPut(pfn);
             return VM_FAULT_OOM;
         }
+        phys.lruAdd(pfn, Lru.LRU_INACTIVE_ANON, Lru.ANON, address);
         // wp_page_copy(): ptep_clear_flush() — the old frame's translation leaves every TLB
         mm.flushTlbPage(address);
         if (zero) {

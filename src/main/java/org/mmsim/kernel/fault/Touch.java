@@ -62,6 +62,8 @@ public final class Touch {
         long[] leaf = null;
         Vma vma = null;
         long tag = mm.tlbTag();
+        // the teaching lru reclaim policy sees every access, TLB hits included
+        boolean trackAccess = ctx.phys().tracksAccess();
         for (long page = address & ~(Arch.PAGE_SIZE - 1); Long.compareUnsigned(page, end) < 0; page += Arch.PAGE_SIZE) {
             int index = PageTable.pteIndex(page, arch);
             int slot = -1;
@@ -76,6 +78,9 @@ public final class Touch {
                     if ((e & need) == need && (e & forbid) == 0) {
                         if (write && (e & Pte._PAGE_DIRTY) == 0) {
                             setDirty(pt, page, index, tlb, hit);
+                        }
+                        if (trackAccess) {
+                            ctx.phys().pageAccessed(Pte.pfn(e));
                         }
                         st.tlbHits++;
                         st.pages++;
@@ -93,6 +98,9 @@ public final class Touch {
                 if ((pte & need) == need && (pte & forbid) == 0) {
                     if ((pte & set) != set) {
                         leaf[index] = pte | set;
+                    }
+                    if (trackAccess) {
+                        ctx.phys().pageAccessed(Pte.pfn(pte));
                     }
                     if (tlb != null) {
                         if (tlb.invalidations() == seen) {

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
 import org.mmsim.kernel.phys.PhysicalMemory;
+import org.mmsim.kernel.reclaim.Vmscan;
 import org.mmsim.kernel.slab.KernelObjects;
 import org.mmsim.kernel.slab.Slub;
 import org.mmsim.kernel.slab.Vmalloc;
@@ -25,6 +26,7 @@ public final class Machine {
     private final Slub slub;
     private final Vmalloc vmalloc;
     private final KernelObjects kernelObjects;
+    private final Vmscan vmscan;
     private long operationsApplied;
 
     /** Boots a machine: validates the config, lays out nodes and zones, hands free memory to the buddy allocator. */
@@ -40,6 +42,8 @@ public final class Machine {
         this.slub = new Slub(phys, config);
         this.vmalloc = new Vmalloc(phys);
         this.kernelObjects = new KernelObjects(slub, phys);
+        this.vmscan = new Vmscan(phys, this.processes);
+        phys.setReclaimer(vmscan::tryToFreePages);
     }
 
     public MachineConfig config() {
@@ -71,6 +75,11 @@ public final class Machine {
         return kernelObjects;
     }
 
+    /** Page reclaim: the LRU lists' aging, kswapd, direct reclaim, the reclaim policy. */
+    public Vmscan vmscan() {
+        return vmscan;
+    }
+
     /** How many operations this machine has applied since boot: its session's version. */
     public long operationsApplied() {
         return operationsApplied;
@@ -83,6 +92,8 @@ public final class Machine {
     public OperationResult apply(Operation operation) {
         OperationResult result = operation.applyTo(this);
         kernelObjects.sync(processes);
+        // a kswapd the operation woke gets the CPU when it returns
+        vmscan.runKswapds();
         operationsApplied++;
         return result;
     }
@@ -94,5 +105,6 @@ public final class Machine {
         slub.checkInvariants();
         kernelObjects.checkInvariants(processes);
         vmalloc.checkInvariants();
+        vmscan.checkInvariants();
     }
 }

@@ -28,7 +28,7 @@ import org.mmsim.kernel.tlb.CpuTlbs;
 public final class MachineCodec {
 
     /** The format this codec writes; readers accept every format they know. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     private static final int MAGIC = 0x4D4D53; // "MMS"
 
     private MachineCodec() {
@@ -101,6 +101,8 @@ public final class MachineCodec {
             machine.vmalloc().writeTo(out);
             // format 3, after the others: the swap device (issue 6)
             machine.phys().swap().writeTo(out);
+            // format 4: the LRU lists, the reclaim counters, kswapd's failures
+            machine.vmscan().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,14 +114,16 @@ public final class MachineCodec {
     }
 
     /**
-     * Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
+     * Format 4 adds the reclaim config (swappiness, policy) to the config and, last, the LRU lists
+     * and reclaim counters (older snapshots get lists rebuilt from their pages, inactive, in pfn
+     * order). Format 1 (issue 3) had no processes; format 2 adds them after physical memory; format 3 adds
      * after them, in this order, the OOM and overcommit state, the TLBs with their config, the slab
      * caches, the kernel objects and the vmalloc areas (older snapshots get the boot defaults:
      * oom_score_adj 0, no kills, reserves from the free pages at decode time, empty TLBs and caches).
      */
     static Machine decodeRaw(byte[] raw, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
-            MachineConfig config = readConfig(in);
+            MachineConfig config = readConfig(in, format);
             long applied = in.readLong();
             PhysicalMemory phys = PhysicalMemory.readFrom(in, config);
             Processes processes = format >= 2 ? ProcessCodec.read(in, phys, config) : new Processes(phys, config);
@@ -137,6 +141,11 @@ public final class MachineCodec {
                 machine.kernelObjects().readFrom(in, machine.processes());
                 machine.vmalloc().readFrom(in);
                 phys.restoreSwap(org.mmsim.kernel.swap.SwapInfo.readFrom(in, config.swapBytes()));
+            }
+            if (format >= 4) {
+                machine.vmscan().readFrom(in);
+            } else {
+                machine.vmscan().rebuildLists();
             }
             return machine;
         } catch (IOException e) {
@@ -166,9 +175,12 @@ public final class MachineCodec {
         out.writeUTF(t.transparentHugepage());
         out.writeByte(t.overcommitMemory());
         out.writeInt(t.overcommitRatio());
+        // format 4
+        out.writeShort(t.swappiness());
+        out.writeUTF(c.reclaim().id());
     }
 
-    private static MachineConfig readConfig(DataInputStream in) throws IOException {
+    private static MachineConfig readConfig(DataInputStream in, int format) throws IOException {
         Arch arch = Arch.fromId(in.readUTF());
         int nrNodes = in.readShort();
         List<MachineConfig.NodeSpec> nodes = new ArrayList<>(nrNodes);
@@ -188,6 +200,16 @@ public final class MachineCodec {
         boolean aslr = in.readBoolean();
         Tunables tunables = new Tunables(in.readLong(), in.readInt(), in.readLong(), in.readUTF(), in.readByte(),
                 in.readInt());
-        return new MachineConfig(arch, nodes, distances, swap, seed, aslr, tunables);
+        ReclaimPolicy reclaim = ReclaimPolicy.KERNEL;
+        if (format >= 4) {
+            tunables = new Tunables(tunables.minFreeKbytes(), tunables.watermarkScaleFactor(),
+                    tunables.movablecoreBytes(), tunables.transparentHugepage(), tunables.overcommitMemory(),
+                    tunables.overcommitRatio(), in.readShort());
+            reclaim = ReclaimPolicy.fromId(in.readUTF());
+            if (reclaim == null) {
+                throw new IOException("unknown reclaim policy");
+            }
+        }
+        return new MachineConfig(arch, nodes, distances, swap, seed, aslr, tunables, null, reclaim);
     }
 }

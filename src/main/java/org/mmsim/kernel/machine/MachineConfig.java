@@ -21,6 +21,7 @@ import org.mmsim.kernel.tlb.TlbConfig;
  * @param aslr      {@code kernel.randomize_va_space} 2 when true, 0 when false (the default)
  * @param tunables  sysctls and boot parameters
  * @param tlb       every CPU's TLB (null: 64 entries, 4 ways, PCID on 64-bit)
+ * @param reclaim   how reclaim chooses its victims (null: {@link ReclaimPolicy#KERNEL})
  */
 public record MachineConfig(
         Arch arch,
@@ -30,7 +31,8 @@ public record MachineConfig(
         long seed,
         boolean aslr,
         Tunables tunables,
-        TlbConfig tlb) {
+        TlbConfig tlb,
+        ReclaimPolicy reclaim) {
 
     /** {@code LOCAL_DISTANCE}, include/linux/topology.h. */
     public static final int LOCAL_DISTANCE = 10;
@@ -48,17 +50,29 @@ public record MachineConfig(
                 : distances.stream().map(List::copyOf).toList();
         tunables = tunables == null ? Tunables.DEFAULTS : tunables;
         tlb = tlb == null ? TlbConfig.defaults(arch == null || arch.is64Bit()) : tlb;
+        reclaim = reclaim == null ? ReclaimPolicy.KERNEL : reclaim;
+    }
+
+    /** A machine with the kernel's reclaim. */
+    public MachineConfig(Arch arch, List<NodeSpec> nodes, List<List<Integer>> distances, long swapBytes, long seed,
+                         boolean aslr, Tunables tunables, TlbConfig tlb) {
+        this(arch, nodes, distances, swapBytes, seed, aslr, tunables, tlb, null);
     }
 
     /** A machine with the default TLB. */
     public MachineConfig(Arch arch, List<NodeSpec> nodes, List<List<Integer>> distances, long swapBytes, long seed,
                          boolean aslr, Tunables tunables) {
-        this(arch, nodes, distances, swapBytes, seed, aslr, tunables, null);
+        this(arch, nodes, distances, swapBytes, seed, aslr, tunables, null, null);
     }
 
     /** This config with another TLB. */
     public MachineConfig withTlb(TlbConfig newTlb) {
-        return new MachineConfig(arch, nodes, distances, swapBytes, seed, aslr, tunables, newTlb);
+        return new MachineConfig(arch, nodes, distances, swapBytes, seed, aslr, tunables, newTlb, reclaim);
+    }
+
+    /** This config with another reclaim policy. */
+    public MachineConfig withReclaim(ReclaimPolicy policy) {
+        return new MachineConfig(arch, nodes, distances, swapBytes, seed, aslr, tunables, tlb, policy);
     }
 
     /** One NUMA node as the firmware describes it. */

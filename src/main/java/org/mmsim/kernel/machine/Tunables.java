@@ -12,6 +12,8 @@ import org.mmsim.kernel.KernelInputException;
  * @param transparentHugepage  {@code /sys/kernel/mm/transparent_hugepage/enabled}: always, madvise, never
  * @param overcommitMemory     {@code vm.overcommit_memory}: 0 heuristic, 1 always, 2 never
  * @param overcommitRatio      {@code vm.overcommit_ratio}, percent of RAM in CommitLimit (default 50)
+ * @param swappiness           {@code vm.swappiness}, 0..200 (default 60): the anon share of reclaim's scan
+ *                             ({@code calculate_pressure_balance})
  */
 public record Tunables(
         long minFreeKbytes,
@@ -19,10 +21,20 @@ public record Tunables(
         long movablecoreBytes,
         String transparentHugepage,
         int overcommitMemory,
-        int overcommitRatio) {
+        int overcommitRatio,
+        int swappiness) {
 
+    /** {@code MAX_SWAPPINESS}. */
+    public static final int MAX_SWAPPINESS = 200;
     /** The values of a freshly booted Debian 6.x kernel (LINUX.md 10.8). */
-    public static final Tunables DEFAULTS = new Tunables(0, 10, 0, "madvise", 0, 50);
+    public static final Tunables DEFAULTS = new Tunables(0, 10, 0, "madvise", 0, 50, 60);
+
+    /** The tunables with the default {@code vm.swappiness} of 60. */
+    public Tunables(long minFreeKbytes, int watermarkScaleFactor, long movablecoreBytes, String transparentHugepage,
+                    int overcommitMemory, int overcommitRatio) {
+        this(minFreeKbytes, watermarkScaleFactor, movablecoreBytes, transparentHugepage, overcommitMemory,
+                overcommitRatio, 60);
+    }
 
     public Tunables {
         transparentHugepage = transparentHugepage == null ? "madvise" : transparentHugepage;
@@ -56,6 +68,9 @@ public record Tunables(
         }
         if (overcommitRatio < 0 || overcommitRatio > 10000) {
             throw new KernelInputException("tunables.overcommitRatio", "overcommit_ratio must be between 0 and 10000");
+        }
+        if (swappiness < 0 || swappiness > MAX_SWAPPINESS) {
+            throw new KernelInputException("tunables.swappiness", "swappiness must be between 0 and " + MAX_SWAPPINESS);
         }
     }
 }

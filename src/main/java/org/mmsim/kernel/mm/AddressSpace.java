@@ -68,6 +68,13 @@ public final class AddressSpace {
         pages.put(index, pfn);
     }
 
+    /** {@code __filemap_remove_folio()}: reclaim dropped the page at {@code index} (the caller puts its reference). */
+    public void removePage(long index) {
+        if (pages.remove(index) == null) {
+            throw new IllegalStateException("no page cached at index " + index + " of " + path);
+        }
+    }
+
     public long nrPages() {
         return pages.size();
     }

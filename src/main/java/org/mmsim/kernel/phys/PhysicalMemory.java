@@ -87,6 +87,23 @@ public final class PhysicalMemory {
     private long allocFailures;
     private long allocCount;
     private long kswapdWakeups;
+    /** Every node's LRU lists ({@code pgdat->__lruvec}). */
+    private final Lru lru;
+    /** The reclaim events vmscan counts. */
+    private final ReclaimStats reclaimStats;
+    /** The teaching LRU policy: every access makes its page the youngest ({@link #pageAccessed}). */
+    private boolean trackAccess;
+    /** Page reclaim (org.mmsim.kernel.reclaim); null until the machine installs it: then nothing is reclaimed. */
+    private Reclaimer reclaimer;
+    /** {@code memalloc_noreclaim_save} depth: while positive, allocations do not enter direct reclaim. */
+    private int noReclaimDepth;
+    /** Per node: kswapd was woken and has not run yet ({@code waitqueue_active} false). */
+    private final boolean[] kswapdPending;
+    /** Per node: {@code pgdat->kswapd_order} and {@code kswapd_highest_zoneidx} of the pending wakeups. */
+    private final int[] kswapdOrder;
+    private final int[] kswapdHighestIdx;
+    /** Per node: {@code pgdat->kswapd_failures}, balance_pgdat runs that reclaimed nothing. */
+    private final int[] kswapdFailures;
     private Zone lastZone;
     private String lastFailure;
 
@@ -100,6 +117,12 @@ public final class PhysicalMemory {
         this.maxPfn = layout.maxPfn;
         this.nrNodes = config.nodes().size();
         this.zoneTypes = layout.zoneTypes;
+        this.lru = new Lru(config.nodes().size(), zoneTypes.length);
+        this.reclaimStats = new ReclaimStats(zoneTypes.length);
+        this.kswapdPending = new boolean[config.nodes().size()];
+        this.kswapdOrder = new int[config.nodes().size()];
+        this.kswapdHighestIdx = new int[config.nodes().size()];
+        this.kswapdFailures = new int[config.nodes().size()];
         Arrays.fill(zoneIdxOfType, -1);
         for (int i = 0; i < zoneTypes.length; i++) {
             zoneIdxOfType[zoneTypes[i].ordinal()] = i;
@@ -462,8 +485,9 @@ public final class PhysicalMemory {
                 allocFlags |= ALLOC_HIGHATOMIC;
             }
         }
-        if ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0) {
-            wakeAllKswapds(zl, highestIdx, nodemask);
+        boolean kswapd = (gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0;
+        if (kswapd) {
+            wakeAllKswapds(zl, highestIdx, nodemask, order, gfp);
         }
         pfn = getPageFromFreelist(zl, highestIdx, nodemask, order, mt, gfp, allocFlags, preferred, local);
         if (pfn != NO_PFN) {
@@ -480,21 +504,99 @@ public final class PhysicalMemory {
             }
             return fail(NO_MEMORY);
         }
-        if (directReclaim(order, gfp, nid) > 0) {
+        if (reclaimer == null || noReclaimDepth > 0) {
+            return fail(NO_MEMORY);
+        }
+        int noProgressLoops = 0;
+        while (true) {
+            long progress = directReclaim(zl, highestIdx, nodemask, order);
+            pfn = getPageFromFreelist(zl, highestIdx, nodemask, order, mt, gfp, allocFlags, preferred, local);
+            if (pfn != NO_PFN) {
+                return pfn;
+            }
+            if (progress > 0 && order <= PAGE_ALLOC_COSTLY_ORDER) {
+                noProgressLoops = 0;
+            } else {
+                noProgressLoops++;
+            }
+            if (!shouldReclaimRetry(zl, highestIdx, nodemask, order, allocFlags, noProgressLoops)) {
+                return fail(NO_MEMORY);
+            }
+            // retry: the slow path wakes kswapd again and tries the freelists before reclaiming
+            if (kswapd) {
+                wakeAllKswapds(zl, highestIdx, nodemask, order, gfp);
+            }
             pfn = getPageFromFreelist(zl, highestIdx, nodemask, order, mt, gfp, allocFlags, preferred, local);
             if (pfn != NO_PFN) {
                 return pfn;
             }
         }
-        return fail(NO_MEMORY);
+    }
+
+    /** {@code PAGE_ALLOC_COSTLY_ORDER}. */
+    static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+    /** {@code MAX_RECLAIM_RETRIES}. */
+    public static final int MAX_RECLAIM_RETRIES = 16;
+
+    /**
+     * {@code __alloc_pages_direct_reclaim} → {@code try_to_free_pages}: the allocating task reclaims
+     * from the nodes of its zonelist, in zonelist order, each once ({@code shrink_zones}). Answers
+     * the pages reclaimed ({@code did_some_progress}).
+     */
+    private long directReclaim(Zone[] zl, int highestIdx, long nodemask, int order) {
+        int[] nids = new int[nrNodes];
+        int n = 0;
+        long seen = 0;
+        for (Zone z : zl) {
+            if (z.zoneIdx > highestIdx || (nodemask != 0 && (nodemask & (1L << z.nid)) == 0)) {
+                continue;
+            }
+            if ((seen & (1L << z.nid)) == 0) {
+                seen |= 1L << z.nid;
+                nids[n++] = z.nid;
+            }
+        }
+        noReclaimDepth++; // PF_MEMALLOC: reclaim's own allocations do not recurse into reclaim
+        try {
+            return reclaimer.tryToFreePages(Arrays.copyOf(nids, n), highestIdx, order);
+        } finally {
+            noReclaimDepth--;
+        }
     }
 
     /**
-     * The seam for {@code __alloc_pages_direct_reclaim} and {@code __alloc_pages_may_oom}: page
-     * reclaim is a later subsystem, so nothing is reclaimed yet and the allocation fails.
+     * {@code should_reclaim_retry}: give up after {@code MAX_RECLAIM_RETRIES} rounds without
+     * progress, or when no zone could pass its min watermark even with every reclaimable page
+     * freed ({@code zone_reclaimable_pages}: the file LRU, and the anon LRU while swap has room).
      */
-    private long directReclaim(int order, int gfp, int nid) {
-        return 0;
+    private boolean shouldReclaimRetry(Zone[] zl, int highestIdx, long nodemask, int order, int allocFlags,
+            int noProgressLoops) {
+        if (noProgressLoops > MAX_RECLAIM_RETRIES) {
+            return false;
+        }
+        for (Zone z : zl) {
+            if (z.zoneIdx > highestIdx || (nodemask != 0 && (nodemask & (1L << z.nid)) == 0)) {
+                continue;
+            }
+            long available = zoneReclaimablePages(z.nid, z.zoneIdx) + z.buddy.freePages();
+            long min = z.watermark[Zone.WMARK_MIN];
+            if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
+                min -= min / 2;
+            }
+            if (available - ((1L << order) - 1) > min + z.lowmemReserve[highestIdx]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code zone_reclaimable_pages}: the zone's file LRU pages, plus its anon LRU pages while swap has free slots. */
+    public long zoneReclaimablePages(int nid, int zoneIdx) {
+        long n = lru.zoneSize(nid, zoneIdx, Lru.LRU_INACTIVE_FILE) + lru.zoneSize(nid, zoneIdx, Lru.LRU_ACTIVE_FILE);
+        if (swap.freePages() > 0) {
+            n += lru.zoneSize(nid, zoneIdx, Lru.LRU_INACTIVE_ANON) + lru.zoneSize(nid, zoneIdx, Lru.LRU_ACTIVE_ANON);
+        }
+        return n;
     }
 
     private long fail(String reason) {
@@ -503,8 +605,13 @@ public final class PhysicalMemory {
         return NO_PFN;
     }
 
-    /** {@code wake_all_kswapds}: one wakeup per node met on the zonelist. */
-    private void wakeAllKswapds(Zone[] zl, int highestIdx, long nodemask) {
+    /**
+     * {@code wake_all_kswapds}: {@code wakeup_kswapd} once per node met on the zonelist. The node
+     * records the largest order and zone index asked for; kswapd is woken unless the node is
+     * balanced for them or has failed {@code MAX_RECLAIM_RETRIES} times (hopeless: left to direct
+     * reclaim). A woken kswapd runs when the current operation returns (see org.mmsim.kernel.reclaim).
+     */
+    private void wakeAllKswapds(Zone[] zl, int highestIdx, long nodemask, int order, int gfp) {
         long seen = 0;
         for (Zone z : zl) {
             if (z.zoneIdx > highestIdx || (nodemask != 0 && (nodemask & (1L << z.nid)) == 0)) {
@@ -512,9 +619,150 @@ public final class PhysicalMemory {
             }
             if ((seen & (1L << z.nid)) == 0) {
                 seen |= 1L << z.nid;
-                kswapdWakeups++;
+                wakeupKswapd(z.nid, order, highestIdx);
             }
         }
+    }
+
+    private void wakeupKswapd(int nid, int order, int highestIdx) {
+        if (kswapdPending[nid]) {
+            kswapdHighestIdx[nid] = Math.max(kswapdHighestIdx[nid], highestIdx);
+            kswapdOrder[nid] = Math.max(kswapdOrder[nid], order);
+            return;
+        }
+        if (kswapdFailures[nid] >= MAX_RECLAIM_RETRIES || pgdatBalanced(nid, order, highestIdx)) {
+            return;
+        }
+        kswapdPending[nid] = true;
+        kswapdHighestIdx[nid] = highestIdx;
+        kswapdOrder[nid] = order;
+        kswapdWakeups++;
+    }
+
+    /**
+     * {@code pgdat_balanced}: some managed zone of the node up to {@code highestIdx} is above its
+     * high watermark for {@code order} (bottom-up; one balanced zone is enough); a node with no
+     * managed zone there needs no balancing.
+     */
+    public boolean pgdatBalanced(int nid, int order, int highestIdx) {
+        boolean any = false;
+        for (Zone z : zones[nid]) {
+            if (z.zoneIdx > highestIdx || z.managedPages == 0) {
+                continue;
+            }
+            any = true;
+            if (zoneWatermarkOk(z, order, z.watermark[Zone.WMARK_HIGH], highestIdx, 0)) {
+                return true;
+            }
+        }
+        return !any;
+    }
+
+    /** The node whose kswapd is woken and waiting to run, lowest first, or -1. */
+    public int pendingKswapd() {
+        for (int nid = 0; nid < nrNodes; nid++) {
+            if (kswapdPending[nid]) {
+                return nid;
+            }
+        }
+        return -1;
+    }
+
+    /** kswapd of {@code nid} takes its wakeup: answers {order, highest zone index} and clears it. */
+    public int[] takeKswapdWakeup(int nid) {
+        kswapdPending[nid] = false;
+        return new int[] {kswapdOrder[nid], kswapdHighestIdx[nid]};
+    }
+
+    /** {@code pgdat->kswapd_failures}. */
+    public int kswapdFailures(int nid) {
+        return kswapdFailures[nid];
+    }
+
+    public void setKswapdFailures(int nid, int failures) {
+        kswapdFailures[nid] = failures;
+    }
+
+    /** Installs page reclaim: from now on allocations below min reclaim directly. */
+    public void setReclaimer(Reclaimer r) {
+        this.reclaimer = r;
+    }
+
+    /** {@code memalloc_noreclaim_save}: allocations until the matching restore do not reclaim. */
+    public void noReclaimSave() {
+        noReclaimDepth++;
+    }
+
+    public void noReclaimRestore() {
+        noReclaimDepth--;
+    }
+
+    /** The LRU lists of every node. */
+    public Lru lru() {
+        return lru;
+    }
+
+    /** The reclaim events ({@code pgscan_*}, {@code pgsteal_*}, {@code allocstall_*} …). */
+    public ReclaimStats reclaimStats() {
+        return reclaimStats;
+    }
+
+    /** Whether {@link #pageAccessed} must be called on every access (the teaching {@code lru} policy). */
+    public boolean tracksAccess() {
+        return trackAccess;
+    }
+
+    public void setTrackAccess(boolean track) {
+        this.trackAccess = track;
+    }
+
+    /** A user access reached {@code pfn}: under exact LRU it becomes its list's youngest page. */
+    public void pageAccessed(long pfn) {
+        int list = lru.listOf(pfn);
+        if (list >= 0) {
+            lru.restamp(pfn);
+            lru.moveToHead(pfn, list);
+        }
+    }
+
+    /**
+     * {@code folio_add_lru()}: the user page {@code pfn}, just mapped or cached, goes to the head of
+     * {@code list} of its node; {@code mappingId} and {@code key} are what the reverse map needs
+     * ({@link Lru#ANON} and the virtual address, or the file's id and the page index).
+     */
+    public void lruAdd(long pfn, int list, int mappingId, long key) {
+        Zone z = zoneOfPopulated(pfn);
+        lru.add(pfn, z.nid, z.zoneIdx, list, mappingId, key);
+    }
+
+    /** The zone index ({@code zone_idx}) of the populated zone holding {@code pfn}. */
+    public int zoneIdxOf(long pfn) {
+        return zoneOfPopulated(pfn).zoneIdx;
+    }
+
+    /** The type names of zone indexes 0.. of each node ({@code DMA}, {@code DMA32}, …). */
+    public ZoneType zoneTypeOfIdx(int zoneIdx) {
+        return zoneTypes[zoneIdx];
+    }
+
+    /** How many zones a node has ({@code MAX_NR_ZONES} here). */
+    public int nrZonesPerNode() {
+        return zoneTypes.length;
+    }
+
+    /** The free pages of a zone, by node and zone index. */
+    public long zoneFreePages(int nid, int zoneIdx) {
+        return zones[nid][zoneIdx].buddy.freePages();
+    }
+
+    /** {@code high_wmark_pages} of a zone, by node and zone index. */
+    public long zoneHighWmark(int nid, int zoneIdx) {
+        return zones[nid][zoneIdx].watermark[Zone.WMARK_HIGH];
+    }
+
+    /** {@code managed_zone}. */
+    public boolean zoneManaged(int nid, int zoneIdx) {
+        return zones[nid][zoneIdx].managedPages > 0;
     }
 
     /** {@code first_zones_zonelist}. */
@@ -751,6 +999,7 @@ public final class PhysicalMemory {
 
     private boolean dropRefs(long pfn, int mapDelta) {
         if (pages.addAndGetRefcount(pfn, -1, mapDelta) <= 0) {
+            lru.remove(pfn); // __folio_put → lruvec_del_folio of a page still on a list
             freePages(pfn, pages.order(pfn));
             return true;
         }

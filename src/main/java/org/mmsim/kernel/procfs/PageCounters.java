@@ -20,11 +20,12 @@ import org.mmsim.kernel.task.Task;
  * <li>{@code NR_PAGETABLE} (PageTables): every page-table page, the pgd included — since 6.14 the
  *     generic {@code __pgd_alloc} runs {@code pagetable_pgd_ctor}, so every level is accounted
  *     (VmPTE, {@code mm_pgtables_bytes}, still counts only pte/pmd/pud pages).</li>
- * <li>LRU lists: a new folio is added by {@code folio_add_lru()} with PG_active clear (only MGLRU
- *     activates in the fault path), so anonymous and shmem pages ({@code folio_is_file_lru} is false
- *     for swap-backed folios) sit on the inactive anon list and program-image pages on the inactive
- *     file list. Nothing activates them: there is no reclaim scan and no {@code mark_page_accessed}
- *     from faults. The per-CPU {@code lru_add} batches are taken as drained.</li>
+ * <li>LRU lists: the list each page is on ({@link org.mmsim.kernel.phys.Lru}). A new folio is added by
+ *     {@code folio_add_lru()} with PG_active clear (only MGLRU activates in the fault path), so
+ *     anonymous and shmem pages ({@code folio_is_file_lru} is false for swap-backed folios) start on
+ *     the inactive anon list and program-image pages on the inactive file list; reclaim activates
+ *     and deactivates them (org.mmsim.kernel.reclaim). The per-CPU {@code lru_add} batches are taken
+ *     as drained.</li>
  * <li>{@code Committed_AS}: {@code vm_committed_as}, the sum of the mms' {@code VM_ACCOUNT} charges.</li>
  * <li>{@code NR_SLAB_UNRECLAIMABLE_B} (SUnreclaim): every page of a slab and of a large kmalloc
  *     (org.mmsim.kernel.slab); none of the simulated caches is {@code SLAB_RECLAIM_ACCOUNT}, so
@@ -42,6 +43,9 @@ public final class PageCounters {
     static final int ZONE_INACTIVE_FILE = 2;
     static final int ZONE_ACTIVE_FILE = 3;
     static final int NR_ZONE_ITEMS = 4;
+    /** The node item of each LRU list, by {@code enum lru_list}. */
+    private static final NodeItem[] LRU_ITEMS = {NodeItem.INACTIVE_ANON, NodeItem.ACTIVE_ANON,
+        NodeItem.INACTIVE_FILE, NodeItem.ACTIVE_FILE, NodeItem.UNEVICTABLE};
 
     private final KernelCounters total;
     private final KernelCounters[] nodes;
@@ -69,17 +73,20 @@ public final class PageCounters {
             long[] n = node[nid];
             long[] z = zone[nid][where.zoneIdx(pfn)];
             boolean mapped = pm.pageMapcount(pfn) > 0;
+            int list = pm.lru().listOf(pfn);
+            if (list >= 0) {
+                n[LRU_ITEMS[list].ordinal()]++;
+                if (list < NR_ZONE_ITEMS) {
+                    z[list]++;
+                }
+            }
             switch (owner) {
                 case PageStore.OWNER_ANON -> {
-                    n[NodeItem.INACTIVE_ANON.ordinal()]++;
-                    z[ZONE_INACTIVE_ANON]++;
                     if (mapped) {
                         n[NodeItem.ANON_MAPPED.ordinal()]++;
                     }
                 }
                 case PageStore.OWNER_SHMEM -> {
-                    n[NodeItem.INACTIVE_ANON.ordinal()]++;
-                    z[ZONE_INACTIVE_ANON]++;
                     n[NodeItem.FILE_PAGES.ordinal()]++;
                     n[NodeItem.SHMEM.ordinal()]++;
                     if (mapped) {
@@ -87,8 +94,6 @@ public final class PageCounters {
                     }
                 }
                 case PageStore.OWNER_FILE -> {
-                    n[NodeItem.INACTIVE_FILE.ordinal()]++;
-                    z[ZONE_INACTIVE_FILE]++;
                     n[NodeItem.FILE_PAGES.ordinal()]++;
                     if (mapped) {
                         n[NodeItem.FILE_MAPPED.ordinal()]++;
@@ -120,7 +125,8 @@ public final class PageCounters {
     }
 
     private static KernelCounters counters(long[] v, long committedAsPages) {
-        return new KernelCounters(0, v[NodeItem.INACTIVE_ANON.ordinal()], 0, v[NodeItem.INACTIVE_FILE.ordinal()], 0,
+        return new KernelCounters(v[NodeItem.ACTIVE_ANON.ordinal()], v[NodeItem.INACTIVE_ANON.ordinal()],
+                v[NodeItem.ACTIVE_FILE.ordinal()], v[NodeItem.INACTIVE_FILE.ordinal()], v[NodeItem.UNEVICTABLE.ordinal()],
                 0, v[NodeItem.ANON_MAPPED.ordinal()], v[NodeItem.FILE_MAPPED.ordinal()],
                 v[NodeItem.FILE_PAGES.ordinal()], v[NodeItem.SHMEM.ordinal()], 0, 0, 0,
                 v[NodeItem.SLAB_UNRECLAIMABLE.ordinal()], 0, v[NodeItem.PAGETABLE.ordinal()], 0, 0, -1,
@@ -144,7 +150,7 @@ public final class PageCounters {
 
     /** The node items this census fills. */
     private enum NodeItem {
-        INACTIVE_ANON, INACTIVE_FILE, ANON_MAPPED, FILE_MAPPED, FILE_PAGES, SHMEM, PAGETABLE, SLAB_UNRECLAIMABLE,
+        INACTIVE_ANON, ACTIVE_ANON, INACTIVE_FILE, ACTIVE_FILE, UNEVICTABLE, ANON_MAPPED, FILE_MAPPED, FILE_PAGES, SHMEM, PAGETABLE, SLAB_UNRECLAIMABLE,
         /** Not a node item: {@code vmalloc_nr_pages()} is global; summed over nodes it is the machine's figure. */
         VMALLOC
     }

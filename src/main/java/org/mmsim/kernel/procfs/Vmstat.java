@@ -136,6 +136,15 @@ public final class Vmstat {
                 return numa[i];
             }
         }
+        if (name.startsWith("allocstall_") || name.startsWith("pgskip_")) {
+            boolean stall = name.startsWith("allocstall_");
+            List<String> zones = pm.zoneNames();
+            for (int i = 0; i < zones.size(); i++) {
+                if (((stall ? "allocstall_" : "pgskip_") + eventZoneName(zones.get(i))).equals(name)) {
+                    return stall ? pm.reclaimStats().allocstall[i] : pm.reclaimStats().pgskip[i];
+                }
+            }
+        }
         if (name.startsWith("pgalloc_")) {
             long sum = 0;
             for (int nid = 0; nid < pm.nrNodes(); nid++) {
@@ -155,6 +164,18 @@ public final class Vmstat {
             case "pgfault" -> events.pgfault;
             case "pgmajfault" -> events.pgmajfault;
             case "oom_kill" -> events.oomKill;
+            case "pgscan_kswapd" -> pm.reclaimStats().pgscanKswapd;
+            case "pgscan_direct" -> pm.reclaimStats().pgscanDirect;
+            case "pgsteal_kswapd" -> pm.reclaimStats().pgstealKswapd;
+            case "pgsteal_direct" -> pm.reclaimStats().pgstealDirect;
+            case "pgscan_anon" -> pm.reclaimStats().pgscanAnon;
+            case "pgscan_file" -> pm.reclaimStats().pgscanFile;
+            case "pgsteal_anon" -> pm.reclaimStats().pgstealAnon;
+            case "pgsteal_file" -> pm.reclaimStats().pgstealFile;
+            case "pgrefill" -> pm.reclaimStats().pgrefill;
+            case "pgactivate" -> pm.reclaimStats().pgactivate;
+            case "pgdeactivate" -> pm.reclaimStats().pgdeactivate;
+            case "pageoutrun" -> pm.reclaimStats().pageoutrun;
             case "pswpin" -> pm.swap().pswpin();
             case "pswpout" -> pm.swap().pswpout();
             case "nr_mlock" -> k.nrMlock();

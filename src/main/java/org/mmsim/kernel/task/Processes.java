@@ -308,7 +308,16 @@ public final class Processes {
         mm.setPgd(pgd);
         mm.setTlbs(tlbs);
         run(parent);
-        if (!Fork.dupMmap(mm, old, ctx(c))) {
+        // simplification: dup_mmap's table allocations do not enter direct reclaim, so no page
+        // changes under the copy (kswapd still runs when the fork returns)
+        phys.noReclaimSave();
+        boolean copied;
+        try {
+            copied = Fork.dupMmap(mm, old, ctx(c));
+        } finally {
+            phys.noReclaimRestore();
+        }
+        if (!copied) {
             Mmap.exitMmap(mm, ctx(c));
             tasks.remove(c.pid);
             return new Created(null, "ENOMEM");
