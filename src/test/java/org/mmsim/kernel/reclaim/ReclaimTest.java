@@ -9,11 +9,15 @@ import org.mmsim.kernel.journal.Touch;
 import org.mmsim.kernel.machine.Arch;
 import org.mmsim.kernel.machine.Machine;
 import org.mmsim.kernel.machine.MachineConfig;
+import org.mmsim.kernel.machine.Presets;
+import org.mmsim.kernel.machine.ReclaimPolicy;
 import org.mmsim.kernel.machine.Tunables;
 import org.mmsim.kernel.phys.Lru;
 import org.mmsim.kernel.procfs.Vmstat;
 import org.mmsim.kernel.task.VmSim;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Page reclaim end to end (LINUX.md §7, mm/vmscan.c): kswapd woken below the low watermark,
@@ -70,5 +74,82 @@ class ReclaimTest {
         assertThat(r.signal()).isNull();
         assertThat(r.faults().major()).isEqualTo(16);
         assertThat(vmstat(sim, "pswpin")).isEqualTo(16);
+    }
+
+    private static VmSim preset64(ReclaimPolicy policy) {
+        MachineConfig c = Presets.byName("x86_64-64m-swap64m").orElseThrow().machine().withReclaim(policy);
+        return new VmSim(new Machine(c));
+    }
+
+    private static int hog(VmSim sim, String name, long bytes) {
+        int pid = sim.create(name);
+        long addr = sim.mmapAnon(pid, bytes, "rw-");
+        assertThat(sim.touch(pid, addr, bytes, "write").signal()).isNull();
+        return pid;
+    }
+
+    // mm/oom_kill.c out_of_memory runs only once reclaim cannot free anything: RAM and swap full
+    @Test
+    void writingBeyondRamAndSwapOomKillsTheLargestProcessAndLeavesSmallOnesAlive() {
+        VmSim sim = preset64(ReclaimPolicy.KERNEL);
+        int small1 = hog(sim, "small1", 2 * MiB);
+        int small2 = hog(sim, "small2", 2 * MiB);
+        int big = sim.create("big");
+        long a1 = sim.mmapAnon(big, 48 * MiB, "rw-");
+        long a2 = sim.mmapAnon(big, 48 * MiB, "rw-");
+        Touch.Result first = sim.touch(big, a1, 48 * MiB, "write");
+        assertThat(first.signal()).isNull();
+
+        Touch.Result second = sim.touch(big, a2, 48 * MiB, "write");
+
+        assertThat(second.oomKill()).isNotNull();
+        assertThat(second.oomKill().pid()).isEqualTo(big);
+        assertThat(second.signal().name()).isEqualTo("SIGKILL");
+        assertThat(sim.task(big).alive()).isFalse();
+        assertThat(sim.task(small1).alive()).isTrue();
+        assertThat(sim.task(small2).alive()).isTrue();
+        assertThat(vmstat(sim, "oom_kill")).isEqualTo(1);
+        assertThat(vmstat(sim, "pswpout")).isGreaterThan(60 * MiB / PAGE);
+        // the small ones' pages, swapped or not, are still theirs: reading them back works
+        assertThat(sim.touch(small1, sim.vmas(small1).stream().filter(v -> v.nrPages() == 2 * MiB / PAGE)
+                .findFirst().orElseThrow().vmStart(), 2 * MiB, "read").signal()).isNull();
+    }
+
+    /**
+     * After a 40 MiB stream has filled memory and been swept by reclaim once, a 1 MiB hot region is
+     * written, then read again after every 1 MiB of a second 48 MiB stream. FIFO evicts it anyway
+     * (it is older than the stream); exact LRU keeps it (it is always recent); CLOCK keeps it (its
+     * accessed bits are set again each time the hand comes round); the kernel keeps it on the
+     * inactive list once (PG_referenced) and activates it on the second reference
+     * ({@code folio_check_references}), where the stream never goes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FIFO, true", "LRU, false", "CLOCK, false", "KERNEL, false"})
+    void aHotRegionReadBetweenChunksOfAStreamStaysResidentUnderEveryPolicyButFifo(ReclaimPolicy policy,
+            boolean evicted) {
+        VmSim sim = preset64(policy);
+        int pid = sim.create("app");
+        long first = sim.mmapAnon(pid, 40 * MiB, "rw-");
+        assertThat(sim.touch(pid, first, 40 * MiB, "write").signal()).isNull();
+        long hot = sim.mmapAnon(pid, MiB, "rw-");
+        sim.touch(pid, hot, MiB, "write");
+        long stream = sim.mmapAnon(pid, 48 * MiB, "rw-");
+        long hotMajor = 0;
+        for (int chunk = 0; chunk < 48; chunk++) {
+            sim.touch(pid, stream + chunk * MiB, MiB, "write");
+            hotMajor += sim.touch(pid, hot, MiB, "read").faults().major();
+        }
+        assertThat(vmstat(sim, "pswpout")).isPositive();
+        if (evicted) {
+            assertThat(hotMajor).isPositive();
+        } else {
+            assertThat(hotMajor).isZero();
+        }
+        if (policy == ReclaimPolicy.KERNEL) {
+            assertThat(vmstat(sim, "pgactivate")).isGreaterThanOrEqualTo(MiB / PAGE);
+            assertThat(sim.machine.phys().lru().size(0, Lru.LRU_ACTIVE_ANON)).isGreaterThanOrEqualTo(MiB / PAGE);
+        } else {
+            assertThat(sim.machine.phys().lru().size(0, Lru.LRU_ACTIVE_ANON)).isZero();
+        }
     }
 }

@@ -75,7 +75,7 @@ class RandomOomTest {
         assertThat(machine.phys().nrFreePages()).isEqualTo(freeAtBoot);
     }
 
-    private static org.mmsim.kernel.journal.Operation next(SplittableRandom rnd, Machine machine) {
+    static org.mmsim.kernel.journal.Operation next(SplittableRandom rnd, Machine machine) {
         List<Task> alive = machine.processes().tasks().alive();
         if (alive.size() < 2 || alive.size() < 6 && rnd.nextInt(6) == 0) {
             return new CreateProcess("p" + rnd.nextInt(10), 0, 65536, 8192, 16384, null);
