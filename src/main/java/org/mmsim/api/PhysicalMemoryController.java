@@ -123,8 +123,8 @@ class PhysicalMemoryController {
     }
 
     @Schema(description = "The swap devices (swap_info[]): the simulator has at most one, type 0, of the machine's "
-            + "swap size. Simplified: no swap cache, no priorities; pages are swapped out only by the kernel-level "
-            + "swap-out primitive until reclaim (LRU, kswapd) is built.")
+            + "swap size. Pages are written out by reclaim (kswapd and direct reclaim, see GET …/reclaim). "
+            + "Simplified: no swap cache, no priorities.")
     record SwapResponse(List<SwapDevice> devices) {
     }
 

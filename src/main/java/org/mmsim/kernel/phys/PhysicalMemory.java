@@ -1261,7 +1261,7 @@ public final class PhysicalMemory {
         if (allocatedHead != NO_PFN) {
             boolean isHead = allocatedHead == pfn;
             // PG_slab (KPF_SLAB in /proc/kpageflags) on every page of a slab
-            List<String> flags = pages.owner(allocatedHead) == PageStore.OWNER_SLAB ? List.of("slab") : List.of();
+            List<String> flags = pages.owner(allocatedHead) == PageStore.OWNER_SLAB ? List.of("slab") : lruFlags(pfn);
             return new FrameView(pfn, nid, zoneName, "allocated", flags, isHead ? pages.refcount(allocatedHead) : 0,
                     pages.mapcount(allocatedHead), isHead ? pages.order(allocatedHead) : -1, allocatedHead, ownerName(pages.owner(allocatedHead)),
                     mtName, Gfp.format(pages.gfp(allocatedHead)));
@@ -1270,6 +1270,30 @@ public final class PhysicalMemory {
         boolean isHead = head == pfn;
         return new FrameView(pfn, nid, zoneName, "free", isHead ? List.of("buddy") : List.of(), 0, -1,
                 isHead ? z.buddy.freeHeadOrder(pfn) : -1, head, "", mtName, "");
+    }
+
+    /** The LRU page flags of a user page, as /proc/kpageflags names them: lru, active, referenced, workingset, swapbacked. */
+    private List<String> lruFlags(long pfn) {
+        int list = lru.listOf(pfn);
+        if (list < 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        out.add("lru");
+        if (list == Lru.LRU_ACTIVE_ANON || list == Lru.LRU_ACTIVE_FILE) {
+            out.add("active");
+        }
+        int f = lru.flagsOf(pfn);
+        if ((f & Lru.PG_REFERENCED) != 0) {
+            out.add("referenced");
+        }
+        if ((f & Lru.PG_WORKINGSET) != 0) {
+            out.add("workingset");
+        }
+        if (list == Lru.LRU_INACTIVE_ANON || list == Lru.LRU_ACTIVE_ANON) {
+            out.add("swapbacked");
+        }
+        return out;
     }
 
     private static String ownerName(int owner) {
