@@ -586,7 +586,7 @@ public final class Vmscan {
     }
 
     private static boolean maps(long pte, long p) {
-        return (pte & Pte._PAGE_PRESENT) != 0 && !Pte.special(pte) && Pte.pfn(pte) == p;
+        return Pte.present(pte) && !Pte.special(pte) && Pte.pfn(pte) == p; // PROT_NONE pages are mapped too
     }
 
     /**
@@ -769,7 +769,7 @@ public final class Vmscan {
             }
             for (Vma v : mm.vmas()) {
                 mm.pgd().forEachPte(v.vmStart(), v.vmEnd(), (va, pte) -> {
-                    if ((pte & Pte._PAGE_PRESENT) != 0 && !Pte.special(pte)) {
+                    if (Pte.present(pte) && !Pte.special(pte)) {
                         anonAddress.putIfAbsent(Pte.pfn(pte), va);
                     }
                 });
