@@ -312,7 +312,15 @@ class ProcessController {
             + "another process: this one then continued), with its oom_badness points; oomKills: every such kill, "
             + "in order.")
     record TouchResponse(long version, long pages, FaultsView faults, List<EventView> events, TlbView tlb,
-                         SignalView signal, String state, OomKillView oomKill, List<OomKillView> oomKills) {
+                         SignalView signal, String state, OomKillView oomKill, List<OomKillView> oomKills,
+                         ReclaimView reclaim) {
+    }
+
+    @Schema(description = "Page reclaim during the access: allocstall = direct reclaims (an allocation fell below the "
+            + "min watermark and the process reclaimed itself), the pages they scanned and reclaimed, pages written "
+            + "to swap by them; kswapdWoken: an allocation fell below the low watermark and woke kswapd, which runs "
+            + "when the access returns (its work shows in GET …/reclaim and /proc/vmstat, not here).")
+    record ReclaimView(long allocstall, long scanned, long reclaimed, long swappedOut, boolean kswapdWoken) {
     }
 
     @Schema(description = "A process the OOM killer chose (highest oom_badness) and killed with SIGKILL.")
@@ -365,7 +373,9 @@ class ProcessController {
         return new TouchResponse(applied.version(), r.pages(), new FaultsView(f.minor(), f.major(), f.zeroPage(),
                 f.cowCopy(), f.cowReuse(), f.anonAlloc(), f.stackGrowth()), events,
                 r.tlb() == null ? null : new TlbView(r.tlb().hits(), r.tlb().misses()), signal, r.state(),
-                OomKillView.from(r.oomKill()), r.oomKills().stream().map(OomKillView::from).toList());
+                OomKillView.from(r.oomKill()), r.oomKills().stream().map(OomKillView::from).toList(),
+                new ReclaimView(r.reclaim().allocstall(), r.reclaim().scanned(), r.reclaim().reclaimed(),
+                        r.reclaim().swappedOut(), r.reclaim().kswapdWoken()));
     }
 
     static String hexOrNull(Long address) {

@@ -20,7 +20,10 @@ class ReclaimApiTest extends ApiTest {
                 "{\"length\": \"60MiB\", \"prot\": \"rw-\", \"flags\": [\"MAP_PRIVATE\", \"MAP_ANONYMOUS\"]}"))
                 .get("address").asText();
         postJson(b + "/processes/" + pid + "/touch", "{\"address\": \"" + addr + "\", \"length\": \"60MiB\", "
-                + "\"access\": \"write\"}").andExpect(status().isOk()).andExpect(jsonPath("$.signal").doesNotExist());
+                + "\"access\": \"write\"}").andExpect(status().isOk()).andExpect(jsonPath("$.signal").doesNotExist())
+                .andExpect(jsonPath("$.reclaim.allocstall").value(Matchers.greaterThan(0)))
+                .andExpect(jsonPath("$.reclaim.swappedOut").value(Matchers.greaterThan(0)))
+                .andExpect(jsonPath("$.reclaim.kswapdWoken").value(true));
 
         call(get(b + "/reclaim")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.policy").value("kernel"))

@@ -37,6 +37,14 @@ public record Touch(int pid, long address, long length, String access, Integer c
     public record Event(long address, String kind, Long pfn) {
     }
 
+    /**
+     * Page reclaim the access ran into: {@code allocstall} direct reclaims (its allocations fell below
+     * the min watermark), the pages they scanned and reclaimed, the pages written to swap (by direct
+     * reclaim: kswapd runs after the access), and whether kswapd was woken (it runs when the access returns).
+     */
+    public record Reclaim(long allocstall, long scanned, long reclaimed, long swappedOut, boolean kswapdWoken) {
+    }
+
     /** A process the OOM killer killed during the access, with its {@code oom_badness} points. */
     public record OomKill(int pid, String comm, long points) {
     }
@@ -45,9 +53,10 @@ public record Touch(int pid, long address, long length, String access, Integer c
      * @param oomKill  the first process the OOM killer killed during the access (maybe not this one), or null
      * @param oomKills every OOM kill of the access, in order
      * @param tlb      the hits and misses of the CPU's TLB during the access
+     * @param reclaim  the direct reclaim during the access, and whether it woke kswapd
      */
     public record Result(long pages, Faults faults, List<Event> events, Signal signal, String state, OomKill oomKill,
-                         List<OomKill> oomKills, Tlb tlb) implements OperationResult {
+                         List<OomKill> oomKills, Tlb tlb, Reclaim reclaim) implements OperationResult {
     }
 
     @Override
@@ -71,6 +80,11 @@ public record Touch(int pid, long address, long length, String access, Integer c
     public Result applyTo(Machine machine) {
         var a = parseAccess(access);
         Task t = machine.processes().tasks().running(pid);
+        org.mmsim.kernel.phys.ReclaimStats rs = machine.phys().reclaimStats();
+        long stalls = sum(rs.allocstall);
+        long scanned = rs.pgscanDirect;
+        long stolen = rs.pgstealDirect;
+        long out = machine.phys().swap().pswpout();
         FaultStats st = cpu == null ? machine.processes().touch(t, address, length, a)
                 : machine.processes().touch(t, address, length, a, cpu);
         List<Event> events = st.events().stream()
@@ -80,6 +94,15 @@ public record Touch(int pid, long address, long length, String access, Integer c
         List<OomKill> kills = st.oomKills.stream().map(k -> new OomKill(k.pid(), k.comm(), k.points())).toList();
         return new Result(st.pages, new Faults(st.minor, st.major, st.zeroPage, st.cowCopy, st.cowReuse, st.anonAlloc,
                 st.stackGrowth), events, signal, t.state().label(), kills.isEmpty() ? null : kills.get(0), kills,
-                new Tlb(st.tlbHits, st.tlbMisses));
+                new Tlb(st.tlbHits, st.tlbMisses), new Reclaim(sum(rs.allocstall) - stalls, rs.pgscanDirect - scanned,
+                rs.pgstealDirect - stolen, machine.phys().swap().pswpout() - out, machine.phys().pendingKswapd() >= 0));
+    }
+
+    private static long sum(long[] values) {
+        long n = 0;
+        for (long v : values) {
+            n += v;
+        }
+        return n;
     }
 }

@@ -62,6 +62,11 @@ class ReclaimTest {
         assertThat(w.signal()).isNull();
         assertThat(w.oomKill()).isNull();
         assertThat(w.pages()).isEqualTo(bytes / PAGE);
+        // the write outran kswapd (which runs when it returns): it stalled in direct reclaim
+        assertThat(w.reclaim().allocstall()).isPositive();
+        assertThat(w.reclaim().reclaimed()).isPositive();
+        assertThat(w.reclaim().swappedOut()).isEqualTo(w.reclaim().reclaimed());
+        assertThat(w.reclaim().kswapdWoken()).isTrue();
         assertThat(vmstat(sim, "pswpout")).isPositive();
         assertThat(vmstat(sim, "pgscan_kswapd") + vmstat(sim, "pgscan_direct")).isPositive();
         assertThat(vmstat(sim, "pgsteal_anon")).isEqualTo(vmstat(sim, "pswpout"));
