@@ -20,7 +20,8 @@ import org.mmsim.kernel.task.Task;
  *
  * <p>Per page ({@code smaps_pte_entry} → {@code smaps_account} → {@code smaps_page_accumulate}):
  * the shared zero page is skipped ({@code vm_normal_page} is NULL for a special PTE). Every other
- * present page adds to Rss; to Anonymous if anonymous; to Referenced if the PTE is young. A page
+ * present page adds to Rss; to Anonymous if anonymous; to Referenced if the PTE is young or the page
+ * has PG_referenced. A page
  * whose refcount is 1 is private with a full page of Pss. Otherwise its mapcount decides: 2 or
  * more is shared with {@code Pss += (PAGE_SIZE << PSS_SHIFT) / mapcount}, less is private with a
  * full page (so a shmem or page-cache page mapped once — refcount 2: the cache's and the PTE's —
@@ -141,7 +142,10 @@ public final class PidSmaps {
                     return;
                 }
                 long pfn = Pte.pfn(pte);
-                account(pm.pageOwner(pfn), pm.pageRefcount(pfn), pm.pageMapcount(pfn), Pte.young(pte),
+                // smaps_account: young, or folio_test_referenced (PG_referenced set by reclaim's aging)
+                boolean referenced = Pte.young(pte) || pm.lru().contains(pfn)
+                        && (pm.lru().flagsOf(pfn) & org.mmsim.kernel.phys.Lru.PG_REFERENCED) != 0;
+                account(pm.pageOwner(pfn), pm.pageRefcount(pfn), pm.pageMapcount(pfn), referenced,
                         Pte.dirty(pte), locked);
             });
         }

@@ -157,4 +157,37 @@ class ReclaimTest {
             assertThat(sim.machine.phys().lru().size(0, Lru.LRU_ACTIVE_ANON)).isZero();
         }
     }
+
+    /** Reads an 8 MiB program text (2048 page-cache pages), then writes 60 MiB of anonymous memory. */
+    private static VmSim textThenAnon(int swappiness) {
+        Tunables t = new Tunables(0, 10, 0, "madvise", 0, 50, swappiness);
+        VmSim sim = new VmSim(new Machine(new MachineConfig(Arch.X86_64,
+                List.of(new MachineConfig.NodeSpec(64 * MiB, 1)), null, 64 * MiB, 0, false, t)));
+        int pid = sim.<org.mmsim.kernel.journal.CreateProcess.Result>apply(
+                new org.mmsim.kernel.journal.CreateProcess("app", 0, 8 * MiB, 8192, 16384, null)).pid();
+        long text = sim.vmas(pid).get(0).vmStart();
+        assertThat(sim.touch(pid, text, 8 * MiB, "read").faults().major()).isEqualTo(8 * MiB / PAGE);
+        long anon = sim.mmapAnon(pid, 60 * MiB, "rw-");
+        assertThat(sim.touch(pid, anon, 60 * MiB, "write").signal()).isNull();
+        return sim;
+    }
+
+    private static long filePages(VmSim sim) {
+        Lru lru = sim.machine.phys().lru();
+        return lru.size(0, Lru.LRU_INACTIVE_FILE) + lru.size(0, Lru.LRU_ACTIVE_FILE);
+    }
+
+    // get_scan_count / calculate_pressure_balance: vm.swappiness shifts the scan from file to anon, so the
+    // same anonymous pressure leaves more of the page cache with a higher swappiness
+    @Test
+    void higherSwappinessScansLessFileAndKeepsMoreOfThePageCache() {
+        VmSim low = textThenAnon(0);
+        VmSim high = textThenAnon(200);
+        assertThat(vmstat(low, "pgscan_file")).isGreaterThan(vmstat(high, "pgscan_file"));
+        assertThat(vmstat(low, "pgsteal_file")).isGreaterThan(vmstat(high, "pgsteal_file"));
+        assertThat(filePages(high)).isGreaterThan(filePages(low));
+        // clean page-cache pages are dropped, not written: a later read of the text is a major fault again
+        assertThat(vmstat(low, "pgsteal_file")).isPositive();
+        assertThat(vmstat(low, "pswpout")).isEqualTo(vmstat(low, "pgsteal_anon"));
+    }
 }
