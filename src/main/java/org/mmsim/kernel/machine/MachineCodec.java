@@ -86,9 +86,21 @@ public final class MachineCodec {
 
     /** The uncompressed body: what equality of two machines is judged on. */
     public static byte[] encodeRaw(Machine machine) {
+        return encodeRaw(machine, FORMAT);
+    }
+
+    /**
+     * The body as format {@code format} (3 or this one) lays it out: what older readers read, so the
+     * compatibility path of {@link #decode} can be tested. Format 3 drops the reclaim config and the
+     * LRU section (the lists are then rebuilt when decoded).
+     */
+    static byte[] encodeRaw(Machine machine, int format) {
+        if (format != 3 && format != FORMAT) {
+            throw new IllegalArgumentException("cannot write format " + format);
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeConfig(out, machine.config());
+            writeConfig(out, machine.config(), format);
             out.writeLong(machine.operationsApplied());
             machine.phys().writeTo(out);
             ProcessCodec.write(machine.processes(), out);
@@ -102,7 +114,9 @@ public final class MachineCodec {
             // format 3, after the others: the swap device (issue 6)
             machine.phys().swap().writeTo(out);
             // format 4: the LRU lists, the reclaim counters, kswapd's failures
-            machine.vmscan().writeTo(out);
+            if (format >= 4) {
+                machine.vmscan().writeTo(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,7 +167,7 @@ public final class MachineCodec {
         }
     }
 
-    private static void writeConfig(DataOutputStream out, MachineConfig c) throws IOException {
+    private static void writeConfig(DataOutputStream out, MachineConfig c, int format) throws IOException {
         out.writeUTF(c.arch().id());
         out.writeShort(c.nodes().size());
         for (MachineConfig.NodeSpec node : c.nodes()) {
@@ -175,9 +189,10 @@ public final class MachineCodec {
         out.writeUTF(t.transparentHugepage());
         out.writeByte(t.overcommitMemory());
         out.writeInt(t.overcommitRatio());
-        // format 4
-        out.writeShort(t.swappiness());
-        out.writeUTF(c.reclaim().id());
+        if (format >= 4) {
+            out.writeShort(t.swappiness());
+            out.writeUTF(c.reclaim().id());
+        }
     }
 
     private static MachineConfig readConfig(DataInputStream in, int format) throws IOException {

@@ -5,7 +5,7 @@ package org.mmsim.kernel.phys;
  *
  * @param pgfree        pages freed ({@code PGFREE})
  * @param allocFailures allocations that returned no page
- * @param kswapdWakeups {@code wakeup_kswapd} calls from the slow path (kswapd itself comes later)
+ * @param kswapdWakeups wakeups of a sleeping kswapd by the slow path ({@code wakeup_kswapd} on an unbalanced node)
  */
 public record VmEvents(long pgfree, long allocFailures, long kswapdWakeups) {
 }
