@@ -21,7 +21,8 @@ import java.util.Arrays;
  * (the order of the last add or access).
  *
  * <p>Storage is a slot per entry in parallel arrays, linked by slot, found by pfn through a
- * {@link PfnMap}: cost follows the pages in use, not the machine's size. Not thread-safe.
+ * {@link PfnTable} of slot numbers (as {@code struct page} holds its {@code lru} links): cost
+ * follows the pages in use, not the machine's size. Not thread-safe.
  */
 public final class Lru {
     public static final int LRU_INACTIVE_ANON = 0;
@@ -45,7 +46,9 @@ public final class Lru {
 
     private final int nrNodes;
     private final int nrZones;
-    private final PfnMap slotOf = new PfnMap(64);
+    /** pfn → slot + 1 (0: on no list). */
+    private final PfnTable slotOf = new PfnTable(1, 1);
+    private int count;
     private long[] pfn = new long[64];
     private long[] key = new long[64];
     private long[] stamp = new long[64];
@@ -76,16 +79,29 @@ public final class Lru {
         zoneSize = new long[nrNodes * nrZones * NR_LRU_LISTS];
     }
 
+    // ------------------------------------------------------------------ the pfn index
+
+    private static final int MISSING = -1;
+
+    private int slot(long p) {
+        long[] c = slotOf.chunk(p);
+        return c == null ? MISSING : (int) c[PfnTable.index(p)] - 1;
+    }
+
+    private void setSlot(long p, int s) {
+        slotOf.chunkForWrite(p)[PfnTable.index(p)] = s + 1;
+    }
+
     // ------------------------------------------------------------------ queries
 
     public boolean contains(long p) {
-        return slotOf.containsKey(p);
+        return slot(p) != MISSING;
     }
 
     /** The list {@code p} is on, or -1. */
     public int listOf(long p) {
-        int s = slotOf.get(p);
-        return s == PfnMap.MISSING ? -1 : list[s];
+        int s = slot(p);
+        return s == MISSING ? -1 : list[s];
     }
 
     public int flagsOf(long p) {
@@ -129,7 +145,7 @@ public final class Lru {
 
     /** Pages on every list of every node. */
     public int totalPages() {
-        return slotOf.size();
+        return count;
     }
 
     /** The pfn at the tail of the list (the next to scan), or -1. */
@@ -167,7 +183,7 @@ public final class Lru {
      * head of {@code lru}, with no flags and the next stamp.
      */
     public void add(long p, int nid, int zoneIdx, int lru, int mappingId, long keyValue) {
-        if (slotOf.containsKey(p)) {
+        if (contains(p)) {
             throw new IllegalStateException("pfn " + p + " is already on an LRU list");
         }
         int s = newSlot();
@@ -178,16 +194,19 @@ public final class Lru {
         key[s] = keyValue;
         flags[s] = 0;
         stamp[s] = ++clock;
-        slotOf.put(p, s);
+        setSlot(p, s);
+        count++;
         link(s, lru);
     }
 
     /** Takes {@code p} off its list ({@code lruvec_del_folio}); answers whether it was on one (or isolated). */
     public boolean remove(long p) {
-        int s = slotOf.remove(p);
-        if (s == PfnMap.MISSING) {
+        int s = slot(p);
+        if (s == MISSING) {
             return false;
         }
+        slotOf.chunk(p)[PfnTable.index(p)] = 0;
+        count--;
         if (list[s] != ISOLATED) {
             unlink(s);
         }
@@ -232,8 +251,8 @@ public final class Lru {
     }
 
     private int slotOrThrow(long p) {
-        int s = slotOf.get(p);
-        if (s == PfnMap.MISSING) {
+        int s = slot(p);
+        if (s == MISSING) {
             throw new IllegalStateException("pfn " + p + " is on no LRU list");
         }
         return s;
@@ -304,7 +323,7 @@ public final class Lru {
                 long n = 0;
                 int last = NIL;
                 for (int s = head[h]; s != NIL; s = next[s]) {
-                    if (prev[s] != last || list[s] != lru || node[s] != nid || slotOf.get(pfn[s]) != s) {
+                    if (prev[s] != last || list[s] != lru || node[s] != nid || slot(pfn[s]) != s) {
                         throw new IllegalStateException("LRU " + NAMES[lru] + " of node " + nid
                                 + " is corrupt at pfn " + pfn[s]);
                     }
@@ -319,8 +338,8 @@ public final class Lru {
                 total += n;
             }
         }
-        if (total != slotOf.size() || !Arrays.equals(zoneCount, zoneSize)) {
-            throw new IllegalStateException("LRU: " + total + " pages listed, " + slotOf.size()
+        if (total != count || !Arrays.equals(zoneCount, zoneSize)) {
+            throw new IllegalStateException("LRU: " + total + " pages listed, " + count
                     + " indexed, or per-zone sizes disagree");
         }
     }
@@ -343,7 +362,7 @@ public final class Lru {
 
     /** The lists {@link #writeTo} wrote, in the same order. */
     public void readFrom(DataInputStream in) throws IOException {
-        if (slotOf.size() != 0) {
+        if (count != 0) {
             throw new IllegalStateException("restoring into non-empty LRU lists");
         }
         long savedClock = in.readLong();
@@ -367,7 +386,8 @@ public final class Lru {
                 mapping[s] = m;
                 key[s] = k;
                 stamp[s] = st;
-                slotOf.put(p, s);
+                setSlot(p, s);
+                count++;
                 slots[i] = s;
             }
             // written head to tail: link from the tail so the head comes out first

@@ -731,7 +731,7 @@ public final class PhysicalMemory {
      * ({@link Lru#ANON} and the virtual address, or the file's id and the page index).
      */
     public void lruAdd(long pfn, int list, int mappingId, long key) {
-        Zone z = zoneOfPopulated(pfn);
+        Zone z = lastZone != null && lastZone.spans(pfn) ? lastZone : zoneOfPopulated(pfn); // mostly just allocated there
         lru.add(pfn, z.nid, z.zoneIdx, list, mappingId, key);
     }
 
