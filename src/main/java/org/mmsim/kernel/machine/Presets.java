@@ -35,8 +35,13 @@ public final class Presets {
                     "32-bit x86, 2 GiB, 3G/1G split: zones DMA, Normal (up to 896 MiB) and HighMem; 2-level paging.",
                     uniform(Arch.I386, 1, 2 * GIB, 2, 0)),
             new Preset("x86_64-64m-swap64m",
-                    "One node with 64 MiB of RAM and 64 MiB of swap: memory pressure, reclaim and the OOM killer.",
-                    uniform(Arch.X86_64, 1, 64 * MIB, 1, 64 * MIB)));
+                    "One node with 64 MiB of RAM and 64 MiB of swap: memory pressure, reclaim and the OOM killer. "
+                            + "The 32 MiB x86_64 kernel image leaves 30 MiB to the page allocator.",
+                    uniform(Arch.X86_64, 1, 64 * MIB, 1, 64 * MIB)),
+            new Preset("i386-64m-swap64m",
+                    "32-bit x86 with 64 MiB of RAM and 64 MiB of swap: the 16 MiB i386 kernel image leaves 46 MiB, so "
+                            + "a process can write 96 MiB through swap.",
+                    uniform(Arch.I386, 1, 64 * MIB, 1, 64 * MIB)));
 
     private Presets() {
     }

@@ -36,8 +36,7 @@ class ReclaimTest {
     }
 
     static VmSim i386With64MiBAndSwap() {
-        return new VmSim(new Machine(new MachineConfig(Arch.I386, List.of(new MachineConfig.NodeSpec(64 * MiB, 1)),
-                null, 64 * MiB, 0, false, Tunables.DEFAULTS)));
+        return VmSim.preset("i386-64m-swap64m");
     }
 
     // the must-show, on i386 (a 16 MiB kernel image leaves 46 MiB of RAM): 64 MiB RAM + 64 MiB
