@@ -358,7 +358,10 @@ class ProcessController {
                     + "otherwise a page fault: no VMA → SIGSEGV SEGV_MAPERR (below a stack it grows instead); a "
                     + "forbidden access → SEGV_ACCERR (not counted as a fault); first read of anonymous memory → "
                     + "the shared zero page; first write → a new zeroed frame; write to a read-only private page → "
-                    + "copy-on-write. One fault per page, not per access. Up to 16M pages per request. A fault that "
+                    + "copy-on-write; a swap entry → a major fault reading the page back (do_swap_page). One fault per "
+                    + "page, not per access. Up to 16M pages per request. An allocation below a zone's low watermark "
+                    + "wakes kswapd (it runs when the access returns); below min the process reclaims directly "
+                    + "(reclaim: LRU pages written to swap or dropped). A fault that still "
                     + "finds no free memory calls the OOM killer, which kills the process with the highest badness "
                     + "(oomKill); if that was another process the fault is retried, else this one ends with SIGKILL "
                     + "(reason oom).")
