@@ -11,6 +11,16 @@ final class Paging {
     private Paging() {
     }
 
+    /** The offset/limit pair of the list views (free lists, LRU lists): offset from 0, limit 0..4096. */
+    static void checkOffsetLimit(long offset, int limit) {
+        if (offset < 0) {
+            throw new ApiInputException("offset", "offset must be 0 or more");
+        }
+        if (limit < 0 || limit > 4096) {
+            throw new ApiInputException("limit", "limit must be between 0 and 4096");
+        }
+    }
+
     static PageRequest of(int page, int size, Sort sort) {
         if (page < 0) {
             throw new ApiInputException("page", "page must be 0 or more, got " + page);

@@ -187,12 +187,7 @@ class PhysicalMemoryController {
             @Parameter(description = "Skip this many blocks of each order.") @RequestParam(defaultValue = "0") long offset,
             @Parameter(description = "At most this many blocks per order, 0..4096.")
             @RequestParam(defaultValue = "256") int limit) {
-        if (offset < 0) {
-            throw new ApiInputException("offset", "offset must be 0 or more");
-        }
-        if (limit < 0 || limit > 4096) {
-            throw new ApiInputException("limit", "limit must be between 0 and 4096");
-        }
+        Paging.checkOffsetLimit(offset, limit);
         return sessions.read(sid, m -> {
             PhysicalMemory phys = m.phys();
             String name = zoneName(phys, nid, zone);
@@ -241,12 +236,17 @@ class PhysicalMemoryController {
 
     /** The zone's /proc name for a path element, or 404. */
     static String zoneName(PhysicalMemory phys, int nid, String zone) {
+        checkNode(phys, nid);
+        return phys.zones(nid).stream().map(z -> z.name()).filter(n -> n.equalsIgnoreCase(zone)).findFirst()
+                .orElseThrow(() -> new NotFoundException("zone", "node " + nid + " has no zone \"" + zone
+                        + "\"; it has " + phys.zones(nid).stream().map(z -> z.name()).toList()));
+    }
+
+    /** 404 naming {@code nid} unless the machine has that node. */
+    static void checkNode(PhysicalMemory phys, int nid) {
         if (nid < 0 || nid >= phys.nrNodes()) {
             throw new NotFoundException("nid", "node " + nid + " does not exist: the machine has " + phys.nrNodes()
                     + " nodes");
         }
-        return phys.zones(nid).stream().map(z -> z.name()).filter(n -> n.equalsIgnoreCase(zone)).findFirst()
-                .orElseThrow(() -> new NotFoundException("zone", "node " + nid + " has no zone \"" + zone
-                        + "\"; it has " + phys.zones(nid).stream().map(z -> z.name()).toList()));
     }
 }

@@ -112,18 +112,10 @@ class ReclaimController {
             throw new NotFoundException("list", "no LRU list \"" + list + "\": inactive_anon, active_anon, "
                     + "inactive_file, active_file or unevictable");
         }
-        if (offset < 0) {
-            throw new ApiInputException("offset", "offset must be 0 or more");
-        }
-        if (limit < 0 || limit > 4096) {
-            throw new ApiInputException("limit", "limit must be between 0 and 4096");
-        }
+        Paging.checkOffsetLimit(offset, limit);
         return sessions.read(sid, m -> {
             PhysicalMemory phys = m.phys();
-            if (nid < 0 || nid >= phys.nrNodes()) {
-                throw new NotFoundException("nid", "node " + nid + " does not exist: the machine has "
-                        + phys.nrNodes() + " nodes");
-            }
+            PhysicalMemoryController.checkNode(phys, nid);
             Lru lru = phys.lru();
             List<LruPage> pages = new ArrayList<>();
             long skipped = 0;

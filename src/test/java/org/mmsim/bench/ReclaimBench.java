@@ -37,17 +37,24 @@ public class ReclaimBench {
     /** Keep in step with {@code @OperationsPerInvocation}. */
     static final int PAGES = 4096;
 
-    @State(Scope.Thread)
-    public static class Written {
+    /** A fresh preset machine with one process and a private anonymous mapping of {@code pages}. */
+    abstract static class Prepared {
         VmSim sim;
         int pid;
         long address;
 
-        @Setup(Level.Invocation)
-        public void setUp() {
+        void map(long pages) {
             sim = VmSim.preset("x86_64-64m-swap64m");
             pid = sim.create();
-            address = sim.mmapAnon(pid, PAGES * PAGE, "rw-");
+            address = sim.mmapAnon(pid, pages * PAGE, "rw-");
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Written extends Prepared {
+        @Setup(Level.Invocation)
+        public void setUp() {
+            map(PAGES);
             sim.touch(pid, address, PAGES * PAGE, "write");
         }
     }
@@ -96,16 +103,10 @@ public class ReclaimBench {
     static final int PRESSURE_PAGES = 20480;
 
     @State(Scope.Thread)
-    public static class Mapped {
-        VmSim sim;
-        int pid;
-        long address;
-
+    public static class Mapped extends Prepared {
         @Setup(Level.Invocation)
         public void setUp() {
-            sim = VmSim.preset("x86_64-64m-swap64m");
-            pid = sim.create();
-            address = sim.mmapAnon(pid, PRESSURE_PAGES * PAGE, "rw-");
+            map(PRESSURE_PAGES);
         }
     }
 

@@ -544,21 +544,9 @@ public final class PhysicalMemory {
      * the pages reclaimed ({@code did_some_progress}).
      */
     private long directReclaim(Zone[] zl, int highestIdx, long nodemask, int order) {
-        int[] nids = new int[nrNodes];
-        int n = 0;
-        long seen = 0;
-        for (Zone z : zl) {
-            if (z.zoneIdx > highestIdx || (nodemask != 0 && (nodemask & (1L << z.nid)) == 0)) {
-                continue;
-            }
-            if ((seen & (1L << z.nid)) == 0) {
-                seen |= 1L << z.nid;
-                nids[n++] = z.nid;
-            }
-        }
         noReclaimDepth++; // PF_MEMALLOC: reclaim's own allocations do not recurse into reclaim
         try {
-            return reclaimer.tryToFreePages(Arrays.copyOf(nids, n), highestIdx, order);
+            return reclaimer.tryToFreePages(zonelistNodes(zl, highestIdx, nodemask), highestIdx, order);
         } finally {
             noReclaimDepth--;
         }
@@ -612,6 +600,15 @@ public final class PhysicalMemory {
      * reclaim). A woken kswapd runs when the current operation returns (see org.mmsim.kernel.reclaim).
      */
     private void wakeAllKswapds(Zone[] zl, int highestIdx, long nodemask, int order, int gfp) {
+        for (int nid : zonelistNodes(zl, highestIdx, nodemask)) {
+            wakeupKswapd(nid, order, highestIdx);
+        }
+    }
+
+    /** The nodes of the zones of {@code zl} the allocation may use, each once, in zonelist order. */
+    private int[] zonelistNodes(Zone[] zl, int highestIdx, long nodemask) {
+        int[] nids = new int[nrNodes];
+        int n = 0;
         long seen = 0;
         for (Zone z : zl) {
             if (z.zoneIdx > highestIdx || (nodemask != 0 && (nodemask & (1L << z.nid)) == 0)) {
@@ -619,9 +616,10 @@ public final class PhysicalMemory {
             }
             if ((seen & (1L << z.nid)) == 0) {
                 seen |= 1L << z.nid;
-                wakeupKswapd(z.nid, order, highestIdx);
+                nids[n++] = z.nid;
             }
         }
+        return n == nids.length ? nids : Arrays.copyOf(nids, n);
     }
 
     private void wakeupKswapd(int nid, int order, int highestIdx) {

@@ -12,10 +12,11 @@ import org.mmsim.kernel.phys.PhysicalMemory;
  * PTE by the swap entry ({@code MM_ANONPAGES − 1}, {@code MM_SWAPENTS + 1}, mapcount − 1),
  * {@code swap_writepage} counts {@code PSWPOUT}, and the frame is freed.
  *
- * <p>Simplifications: there is no reverse map yet, so only a page mapped by exactly this one
- * PTE with no other reference (mapcount 1, refcount 1: not shared after fork, not in a page
- * cache) can be swapped out; the write is synchronous and there is no swap cache, so the frame
- * is freed at once. The LRU, kswapd and direct reclaim that would choose the page are not built.
+ * <p>The page-out step alone, for a page the caller picks (tests and benchmarks): only a page
+ * mapped by exactly this one PTE with no other reference (mapcount 1, refcount 1) qualifies. Reclaim
+ * itself ({@link org.mmsim.kernel.reclaim.Vmscan}) chooses its victims from the LRU lists and
+ * unmaps shared pages through the reverse map. The write is synchronous and there is no swap
+ * cache, so the frame is freed at once.
  */
 public final class SwapOut {
 
