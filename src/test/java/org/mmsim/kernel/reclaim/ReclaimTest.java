@@ -189,4 +189,24 @@ class ReclaimTest {
         assertThat(vmstat(low, "pgsteal_file")).isPositive();
         assertThat(vmstat(low, "pswpout")).isEqualTo(vmstat(low, "pgsteal_anon"));
     }
+
+    /** Which page went to which swap slot under the random policy with {@code seed}. */
+    private static List<org.mmsim.kernel.task.Processes.SwapMapping> randomPressure(long seed) {
+        MachineConfig base = Presets.byName("x86_64-64m-swap64m").orElseThrow().machine();
+        MachineConfig c = new MachineConfig(base.arch(), base.nodes(), base.distances(), base.swapBytes(), seed,
+                false, base.tunables(), null, ReclaimPolicy.RANDOM);
+        VmSim sim = new VmSim(new Machine(c));
+        int pid = sim.create("app");
+        long addr = sim.mmapAnon(pid, 48 * MiB, "rw-");
+        assertThat(sim.touch(pid, addr, 48 * MiB, "write").signal()).isNull();
+        assertThat(vmstat(sim, "pswpout")).isPositive();
+        return sim.machine.processes().swapEntries();
+    }
+
+    // the random policy draws from the machine's seed: the same seed gives the same victims
+    @Test
+    void randomPolicyIsReproducibleFromTheSeedAndDiffersAcrossSeeds() {
+        assertThat(randomPressure(7)).isEqualTo(randomPressure(7));
+        assertThat(randomPressure(7)).isNotEqualTo(randomPressure(8));
+    }
 }
