@@ -48,14 +48,16 @@ class PhysicalMemoryController {
 
     @Schema(description = "Could an order-N allocation succeed now, and if not why: the zonelist walk of "
             + "get_page_from_freelist with __zone_watermark_ok, first at WMARK_LOW (fast path), then at WMARK_MIN "
-            + "with the GFP's reserve access (slow path, kswapd woken). Reclaim and compaction are not attempted. "
-            + "Nothing changes.")
+            + "with the GFP's reserve access (slow path, kswapd woken), then — for a mask that may block — direct "
+            + "reclaim by the kernel's estimate of reclaimable pages. Compaction is not attempted. Nothing changes.")
     record AllocCheckResponse(int order, String gfp, int node,
             @Schema(description = "gfp_zone(gfp): the highest zone the mask allows.") String highestZone,
             boolean wouldSucceed,
             @Schema(description = "The zone the block would come from, as N<node>-<zone>.", example = "N0-DMA32")
             String fromZone,
-            @Schema(description = "fast (WMARK_LOW) or slow (WMARK_MIN after waking kswapd); null if it fails.")
+            @Schema(description = "fast (WMARK_LOW), slow (WMARK_MIN after waking kswapd), or reclaim (no zone passes "
+                    + "min, but the mask may block and some zone's free + reclaimable pages would: direct reclaim, by "
+                    + "should_reclaim_retry's estimate); null if it fails.")
             String path,
             @Schema(description = "Why it fails, as alloc-pages would report it; null if it succeeds.") String reason,
             List<ZoneCheckResponse> zones) {
@@ -76,11 +78,14 @@ class PhysicalMemoryController {
             @Schema(description = "lowmem_reserve[highest zone] of this zone, in pages.") long lowmemReserve,
             @Schema(description = "Highest order with a free block; -1 for none.") int largestFreeOrder,
             BigDecimal unusableIndex, BigDecimal extfragIndex, boolean passesLow, boolean passesMin,
-            String verdict) {
+            String verdict,
+            @Schema(description = "zone_reclaimable_pages: the zone's file LRU pages, plus its anon LRU pages while "
+                    + "swap has free slots.") long reclaimablePages) {
         static ZoneCheckResponse from(AllocCheck.ZoneCheck z) {
             return new ZoneCheckResponse(z.nid(), z.zone(), z.allowed(), z.freePages(), z.low(), z.min(),
                     z.lowmemReserve(), z.largestFreeOrder(), BigDecimal.valueOf(z.unusableFreeIndex(), 3),
-                    BigDecimal.valueOf(z.fragmentationIndex(), 3), z.passesLow(), z.passesMin(), z.verdict());
+                    BigDecimal.valueOf(z.fragmentationIndex(), 3), z.passesLow(), z.passesMin(), z.verdict(),
+                    z.reclaimablePages());
         }
     }
 

@@ -10,8 +10,11 @@ import java.util.List;
  * Per zone: free pages against the mark plus {@code lowmem_reserve[highest_zoneidx]}, the
  * largest free order, the unusable-free-space and fragmentation indexes at the order, and a
  * verdict. The allocation would come from the first zone that passes the fast path, else the
- * first that passes the slow path — reclaim and compaction are not attempted, as the simulated
- * allocator does not attempt them either.
+ * first that passes the slow path. When none does and the mask may block ({@code __GFP_DIRECT_RECLAIM}),
+ * the allocator would reclaim directly: the check answers path {@code "reclaim"} when some zone's free
+ * plus reclaimable pages ({@code zone_reclaimable_pages}: the file LRU, and the anon LRU while swap has
+ * room) would pass its min watermark — {@code should_reclaim_retry}'s own estimate; whether reclaim
+ * really frees them (pages may be referenced, pinned or shmem) is not simulated ahead. No compaction.
  *
  * @param order         the requested order
  * @param gfp           the GFP mask as written
@@ -19,7 +22,8 @@ import java.util.List;
  * @param highestZone   {@code gfp_zone(gfp)}: the highest zone the mask allows
  * @param wouldSucceed  whether {@code alloc_pages} would answer a block now
  * @param fromZone      the zone it would come from ({@code "N0-DMA32"}), or null
- * @param path          {@code "fast"} (WMARK_LOW), {@code "slow"} (WMARK_MIN, kswapd woken) or null
+ * @param path          {@code "fast"} (WMARK_LOW), {@code "slow"} (WMARK_MIN, kswapd woken), {@code "reclaim"}
+ *                      (after direct reclaim, by the kernel's estimate) or null
  * @param reason        why not, as the allocator reports a failure, or null
  * @param zones         every zone of the zonelist, in walk order
  */
@@ -40,10 +44,11 @@ public record AllocCheck(int order, String gfp, int node, String highestZone, bo
      * @param passesLow          {@code __zone_watermark_ok} at WMARK_LOW
      * @param passesMin          {@code __zone_watermark_ok} at the slow path's WMARK_MIN
      * @param verdict            ok, ok (slow path), below watermark, fragmented, would need compaction, not allowed
+     * @param reclaimablePages   {@code zone_reclaimable_pages}: what direct reclaim could free in the zone
      */
     public record ZoneCheck(int nid, String zone, boolean allowed, long freePages, long low, long min,
                             long lowmemReserve, int largestFreeOrder, int unusableFreeIndex, int fragmentationIndex,
-                            boolean passesLow, boolean passesMin, String verdict) {
+                            boolean passesLow, boolean passesMin, String verdict, long reclaimablePages) {
     }
 
     static AllocCheck check(PhysicalMemory pm, int order, String gfpText, int node) {
@@ -57,10 +62,11 @@ public record AllocCheck(int order, String gfp, int node, String highestZone, bo
         String fromZone = null;
         String path = null;
         String slowZone = null;
+        String reclaimZone = null;
         String highestName = Gfp.gfpZone(gfp, pm.config().arch()).procName();
         boolean anyAllowed = false;
         for (Zone z : pm.zonelistFor(node, (gfp & Gfp.__GFP_THISNODE) != 0)) {
-            ZoneCheck c = zone(z, order, highestIdx, slowFlags);
+            ZoneCheck c = zone(pm, z, order, highestIdx, slowFlags);
             zones.add(c);
             anyAllowed |= c.allowed();
             if (fromZone == null && c.passesLow()) {
@@ -70,17 +76,27 @@ public record AllocCheck(int order, String gfp, int node, String highestZone, bo
             if (slowZone == null && c.passesMin()) {
                 slowZone = "N" + z.nid + "-" + z.type.procName();
             }
+            // should_reclaim_retry's test, for orders reclaim is retried for (no compaction here)
+            if (reclaimZone == null && c.allowed() && c.reclaimablePages() > 0
+                    && order <= PhysicalMemory.PAGE_ALLOC_COSTLY_ORDER
+                    && c.freePages() + c.reclaimablePages() - ((1L << order) - 1) > c.min() + c.lowmemReserve()) {
+                reclaimZone = "N" + z.nid + "-" + z.type.procName();
+            }
         }
         if (fromZone == null && slowZone != null) {
             fromZone = slowZone;
             path = "slow";
+        }
+        if (fromZone == null && reclaimZone != null && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0 && pm.canDirectReclaim()) {
+            fromZone = reclaimZone;
+            path = "reclaim";
         }
         String reason = fromZone != null ? null : anyAllowed ? PhysicalMemory.NO_MEMORY : PhysicalMemory.NO_ZONE;
         return new AllocCheck(order, Gfp.format(gfp), node, highestName, fromZone != null, fromZone, path, reason,
                 List.copyOf(zones));
     }
 
-    private static ZoneCheck zone(Zone z, int order, int highestIdx, int slowFlags) {
+    private static ZoneCheck zone(PhysicalMemory pm, Zone z, int order, int highestIdx, int slowFlags) {
         List<Long> nrFree = new ArrayList<>();
         int largest = -1;
         for (int o = 0; o < PhysicalMemory.NR_PAGE_ORDERS; o++) {
@@ -119,7 +135,7 @@ public record AllocCheck(int order, String gfp, int node, String highestZone, bo
             verdict = "ok on the slow path: below the low watermark (kswapd woken), above min";
         }
         return new ZoneCheck(z.nid, z.type.procName(), allowed, free, z.watermark[Zone.WMARK_LOW], min, reserve,
-                largest, unusable, fragindex, low, passesMin, verdict);
+                largest, unusable, fragindex, low, passesMin, verdict, pm.zoneReclaimablePages(z.nid, z.zoneIdx));
     }
 
     /** The alloc flags {@code __alloc_pages_slowpath} retries with: WMARK_MIN plus the GFP's reserve access. */

@@ -686,6 +686,11 @@ public final class PhysicalMemory {
         this.reclaimer = r;
     }
 
+    /** Whether an allocation that may block would enter direct reclaim here (reclaim is installed and allowed). */
+    boolean canDirectReclaim() {
+        return reclaimer != null && noReclaimDepth == 0;
+    }
+
     /** {@code memalloc_noreclaim_save}: allocations until the matching restore do not reclaim. */
     public void noReclaimSave() {
         noReclaimDepth++;

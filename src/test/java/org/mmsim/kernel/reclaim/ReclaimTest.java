@@ -209,4 +209,30 @@ class ReclaimTest {
         assertThat(randomPressure(7)).isEqualTo(randomPressure(7));
         assertThat(randomPressure(7)).isNotEqualTo(randomPressure(8));
     }
+
+    // __alloc_pages_slowpath: below min, a mask with __GFP_DIRECT_RECLAIM reclaims (alloc-check says so
+    // by should_reclaim_retry's estimate); GFP_ATOMIC cannot and fails
+    @Test
+    void allocCheckBelowMinShouldPredictDirectReclaimForBlockingMasksOnly() {
+        VmSim sim = VmSim.preset("x86_64-64m-swap64m");
+        int pid = sim.create("app");
+        long addr = sim.mmapAnon(pid, 24 * MiB, "rw-");
+        assertThat(sim.touch(pid, addr, 24 * MiB, "write").signal()).isNull();
+        var phys = sim.machine.phys();
+        // atomic allocations straight on the allocator (no operation ends, so kswapd does not run) eat the reserves
+        while (phys.allocPages(0, "GFP_ATOMIC", 0).pfn() >= 0) {
+            // keep going until even the atomic reserve is gone
+        }
+        var blocking = phys.allocCheck(0, "GFP_HIGHUSER_MOVABLE", 0);
+        assertThat(blocking.path()).isEqualTo("reclaim");
+        assertThat(blocking.wouldSucceed()).isTrue();
+        assertThat(blocking.zones().stream().mapToLong(z -> z.reclaimablePages()).sum()).isGreaterThan(1000);
+        var atomic = phys.allocCheck(0, "GFP_ATOMIC", 0);
+        assertThat(atomic.wouldSucceed()).isFalse();
+
+        var r = phys.allocPages(0, "GFP_HIGHUSER_MOVABLE", 0);
+        assertThat(r.pfn()).isNotNegative();
+        assertThat(phys.reclaimStats().pgstealDirect).isPositive();
+        assertThat(phys.swap().pswpout()).isPositive();
+    }
 }
