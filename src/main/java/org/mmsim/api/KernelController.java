@@ -60,7 +60,7 @@ class KernelController {
                     + "the requested order (__rmqueue_smallest). A request the machine cannot satisfy answers 200 "
                     + "with pfn null and the reason.")
     AllocPagesResponse allocPages(@PathVariable String sid, @RequestBody OperationRequests.AllocPagesRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.allocPages(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.allocPages(body, ""));
         return AllocPagesResponse.from(applied.version(), (AllocPages.Result) applied.result());
     }
 
@@ -69,7 +69,7 @@ class KernelController {
             description = "The block must be one alloc-pages returned, with the same order. Freeing merges it with "
                     + "its buddy (pfn ^ (1 << order)) while the buddy is free at the same order (__free_one_page).")
     FreePagesResponse freePages(@PathVariable String sid, @RequestBody OperationRequests.FreePagesRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.freePages(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.freePages(body, ""));
         FreePages.Result r = (FreePages.Result) applied.result();
         return new FreePagesResponse(applied.version(), r.pfn(), r.order());
     }
@@ -139,7 +139,7 @@ class KernelController {
                     + "from the buddy allocator. Above 8 KiB the pages come straight from the page allocator "
                     + "(get_order(size)); above 4 MiB kmalloc fails. A failure answers 200 with address null.")
     KmallocResponse kmalloc(@PathVariable String sid, @RequestBody OperationRequests.KmallocRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.kmalloc(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.kmalloc(body, ""));
         return KmallocResponse.from(applied.version(), (Kmalloc.Result) applied.result());
     }
 
@@ -151,7 +151,7 @@ class KernelController {
                     + "(task_struct, …) would be a kernel bug: answered with a problem naming the address field, "
                     + "nothing changed.")
     KfreeResponse kfree(@PathVariable String sid, @RequestBody OperationRequests.KfreeRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.kfree(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.kfree(body, ""));
         Kfree.Result r = (Kfree.Result) applied.result();
         return new KfreeResponse(applied.version(), Sizes.hex(r.address()), r.cache(), r.slabFreed());
     }
@@ -162,7 +162,7 @@ class KernelController {
                     + "x86_64, no KASLR) for the pages plus a one-page guard hole, allocates each page as its own order-0 "
                     + "frame and maps it with PAGE_KERNEL into init_mm's page tables.")
     VmallocResponse vmalloc(@PathVariable String sid, @RequestBody OperationRequests.VmallocRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.vmalloc(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.vmalloc(body, ""));
         return VmallocResponse.from(applied.version(), (Vmalloc.Result) applied.result());
     }
 
@@ -170,7 +170,7 @@ class KernelController {
     @Operation(operationId = "vfree", summary = "vfree: unmap a vmalloc area and free its frames",
             description = "The address must be the start of an area; the page tables stay (vunmap_range frees none).")
     VfreeResponse vfree(@PathVariable String sid, @RequestBody OperationRequests.VfreeRequest body) {
-        var applied = sessions.apply(sid, List.of(requests.vfree(body, ""))).get(0);
+        var applied = sessions.apply(sid, requests.vfree(body, ""));
         Vfree.Result r = (Vfree.Result) applied.result();
         return new VfreeResponse(applied.version(), Sizes.hex(r.address()), r.pages());
     }

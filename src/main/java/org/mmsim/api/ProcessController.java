@@ -48,7 +48,7 @@ class ProcessController {
     }
 
     private SessionService.Applied apply(String sid, org.mmsim.kernel.journal.Operation op) {
-        return sessions.apply(sid, List.of(op)).get(0);
+        return sessions.apply(sid, op);
     }
 
     // ------------------------------------------------------------------ lifecycle

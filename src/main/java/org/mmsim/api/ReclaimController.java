@@ -13,6 +13,7 @@ import org.mmsim.kernel.mm.AddressSpace;
 import org.mmsim.kernel.phys.Lru;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ReclaimStats;
+import org.mmsim.kernel.procfs.Vmstat;
 import org.mmsim.session.NotFoundException;
 import org.mmsim.session.SessionService;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -76,23 +77,13 @@ class ReclaimController {
         }
         ReclaimStats s = phys.reclaimStats();
         Map<String, Long> vmstat = new LinkedHashMap<>();
-        vmstat.put("pgscan_kswapd", s.pgscanKswapd);
-        vmstat.put("pgscan_direct", s.pgscanDirect);
-        vmstat.put("pgsteal_kswapd", s.pgstealKswapd);
-        vmstat.put("pgsteal_direct", s.pgstealDirect);
-        vmstat.put("pgscan_anon", s.pgscanAnon);
-        vmstat.put("pgscan_file", s.pgscanFile);
-        vmstat.put("pgsteal_anon", s.pgstealAnon);
-        vmstat.put("pgsteal_file", s.pgstealFile);
-        vmstat.put("pgrefill", s.pgrefill);
-        vmstat.put("pgactivate", s.pgactivate);
-        vmstat.put("pgdeactivate", s.pgdeactivate);
-        vmstat.put("pageoutrun", s.pageoutrun);
+        for (String name : ReclaimStats.EVENTS) {
+            vmstat.put(name, s.event(name));
+        }
         vmstat.put("pswpout", phys.swap().pswpout());
         vmstat.put("pswpin", phys.swap().pswpin());
         for (int z = 0; z < phys.nrZonesPerNode(); z++) {
-            vmstat.put("allocstall_" + phys.zoneTypeOfIdx(z).procName().toLowerCase(java.util.Locale.ROOT)
-                    .replace("highmem", "high"), s.allocstall[z]);
+            vmstat.put("allocstall_" + Vmstat.eventZoneName(phys.zoneTypeOfIdx(z).procName()), s.allocstall[z]);
         }
         return new ReclaimResponse(m.config().reclaim().id(), m.config().tunables().swappiness(), nodes,
                 phys.vmEvents().kswapdWakeups(), vmstat);

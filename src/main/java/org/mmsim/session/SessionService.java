@@ -196,6 +196,11 @@ public class SessionService {
         }
     }
 
+    /** {@link #apply(String, List)} of one operation: its result. */
+    public Applied apply(String id, Operation operation) {
+        return apply(id, List.of(operation)).get(0);
+    }
+
     /**
      * Applies operations in order, all or nothing, and journals them in the transaction that
      * answers the client.

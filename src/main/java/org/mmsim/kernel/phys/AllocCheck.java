@@ -79,7 +79,8 @@ public record AllocCheck(int order, String gfp, int node, String highestZone, bo
             // should_reclaim_retry's test, for orders reclaim is retried for (no compaction here)
             if (reclaimZone == null && c.allowed() && c.reclaimablePages() > 0
                     && order <= PhysicalMemory.PAGE_ALLOC_COSTLY_ORDER
-                    && c.freePages() + c.reclaimablePages() - ((1L << order) - 1) > c.min() + c.lowmemReserve()) {
+                    && PhysicalMemory.watermarkOk(z, c.freePages() + c.reclaimablePages(), order,
+                            z.watermark[Zone.WMARK_MIN], highestIdx, slowFlags)) {
                 reclaimZone = "N" + z.nid + "-" + z.type.procName();
             }
         }

@@ -567,11 +567,7 @@ public final class PhysicalMemory {
                 continue;
             }
             long available = zoneReclaimablePages(z.nid, z.zoneIdx) + z.buddy.freePages();
-            long min = z.watermark[Zone.WMARK_MIN];
-            if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
-                min -= min / 2;
-            }
-            if (available - ((1L << order) - 1) > min + z.lowmemReserve[highestIdx]) {
+            if (watermarkOk(z, available, order, z.watermark[Zone.WMARK_MIN], highestIdx, allocFlags)) {
                 return true;
             }
         }
@@ -811,9 +807,19 @@ public final class PhysicalMemory {
         }
     }
 
-    /** {@code __zone_watermark_ok} (no highatomic reserve, no CMA). */
+    /** {@code zone_watermark_ok}: {@link #watermarkOk} with the zone's free pages. */
     static boolean zoneWatermarkOk(Zone z, int order, long mark, int highestIdx, int allocFlags) {
-        long freePages = z.buddy.freePages() - ((1L << order) - 1);
+        return watermarkOk(z, z.buddy.freePages(), order, mark, highestIdx, allocFlags);
+    }
+
+    /**
+     * {@code __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages)} (no
+     * highatomic reserve, no CMA): {@code free} less the request's other pages must stay above the
+     * mark (reduced for the reserves the flags grant) plus {@code lowmem_reserve}, and for order > 0
+     * a block of the order must be free.
+     */
+    static boolean watermarkOk(Zone z, long free, int order, long mark, int highestIdx, int allocFlags) {
+        long freePages = free - ((1L << order) - 1);
         long min = mark;
         if ((allocFlags & ALLOC_RESERVES) != 0 && (allocFlags & ALLOC_MIN_RESERVE) != 0) {
             min -= min / 2;

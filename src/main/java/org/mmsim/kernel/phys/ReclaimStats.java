@@ -28,6 +28,30 @@ public final class ReclaimStats {
     /** {@code PGSCAN_SKIP} by zone index: pages isolate_lru_folios passed over (zone above reclaim_idx). */
     public final long[] pgskip;
 
+    /** The machine-wide counters' {@code /proc/vmstat} names, in {@code vmstat_text[]} order. */
+    public static final java.util.List<String> EVENTS = java.util.List.of("pgactivate", "pgdeactivate", "pgrefill",
+            "pgsteal_kswapd", "pgsteal_direct", "pgscan_kswapd", "pgscan_direct", "pgscan_anon", "pgscan_file",
+            "pgsteal_anon", "pgsteal_file", "pageoutrun");
+
+    /** The counter {@code /proc/vmstat} calls {@code name} (one of {@link #EVENTS}), or null for another name. */
+    public Long event(String name) {
+        return switch (name) {
+            case "pgscan_kswapd" -> pgscanKswapd;
+            case "pgscan_direct" -> pgscanDirect;
+            case "pgsteal_kswapd" -> pgstealKswapd;
+            case "pgsteal_direct" -> pgstealDirect;
+            case "pgscan_anon" -> pgscanAnon;
+            case "pgscan_file" -> pgscanFile;
+            case "pgsteal_anon" -> pgstealAnon;
+            case "pgsteal_file" -> pgstealFile;
+            case "pgrefill" -> pgrefill;
+            case "pgactivate" -> pgactivate;
+            case "pgdeactivate" -> pgdeactivate;
+            case "pageoutrun" -> pageoutrun;
+            default -> null;
+        };
+    }
+
     public ReclaimStats(int nrZones) {
         allocstall = new long[nrZones];
         pgskip = new long[nrZones];

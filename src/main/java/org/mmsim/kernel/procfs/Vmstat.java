@@ -136,6 +136,10 @@ public final class Vmstat {
                 return numa[i];
             }
         }
+        Long reclaim = pm.reclaimStats().event(name);
+        if (reclaim != null) {
+            return reclaim;
+        }
         if (name.startsWith("allocstall_") || name.startsWith("pgskip_")) {
             boolean stall = name.startsWith("allocstall_");
             List<String> zones = pm.zoneNames();
@@ -164,18 +168,6 @@ public final class Vmstat {
             case "pgfault" -> events.pgfault;
             case "pgmajfault" -> events.pgmajfault;
             case "oom_kill" -> events.oomKill;
-            case "pgscan_kswapd" -> pm.reclaimStats().pgscanKswapd;
-            case "pgscan_direct" -> pm.reclaimStats().pgscanDirect;
-            case "pgsteal_kswapd" -> pm.reclaimStats().pgstealKswapd;
-            case "pgsteal_direct" -> pm.reclaimStats().pgstealDirect;
-            case "pgscan_anon" -> pm.reclaimStats().pgscanAnon;
-            case "pgscan_file" -> pm.reclaimStats().pgscanFile;
-            case "pgsteal_anon" -> pm.reclaimStats().pgstealAnon;
-            case "pgsteal_file" -> pm.reclaimStats().pgstealFile;
-            case "pgrefill" -> pm.reclaimStats().pgrefill;
-            case "pgactivate" -> pm.reclaimStats().pgactivate;
-            case "pgdeactivate" -> pm.reclaimStats().pgdeactivate;
-            case "pageoutrun" -> pm.reclaimStats().pageoutrun;
             case "pswpin" -> pm.swap().pswpin();
             case "pswpout" -> pm.swap().pswpout();
             case "nr_mlock" -> k.nrMlock();
@@ -214,7 +206,7 @@ public final class Vmstat {
     }
 
     /** {@code TEXT_FOR_HIGHMEM}: the event suffix of HighMem is {@code high}; the others are lower-cased zone names. */
-    private static String eventZoneName(String zone) {
+    public static String eventZoneName(String zone) {
         return zone.equals("HighMem") ? "high" : zone.toLowerCase(Locale.ROOT);
     }
 

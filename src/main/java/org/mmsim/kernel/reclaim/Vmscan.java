@@ -387,7 +387,7 @@ public final class Vmscan {
         stats.pgrefill += scanned[0];
         boolean file = l == Lru.LRU_ACTIVE_FILE;
         for (long p : taken) {
-            long[] ref = referenced(p);
+            long[] ref = referenced(mappers(p));
             if (ref[0] > 0 && (ref[1] & VmFlags.VM_EXEC) != 0 && file) {
                 lru.putback(p, l);
                 continue;
@@ -407,13 +407,14 @@ public final class Vmscan {
         long reclaimed = 0;
         for (long p : taken) {
             sc.nrScanned++;
-            Ref r = checkReferences(p, file);
+            Mapper[] mappers = mappers(p); // one rmap walk serves the reference check and the unmap
+            Ref r = checkReferences(p, mappers, file);
             if (r == Ref.ACTIVATE) {
                 activate(p, l);
             } else if (r == Ref.KEEP) {
                 lru.putback(p, l);
             } else {
-                reclaimed += reclaimOrPutBack(p, l, true);
+                reclaimed += reclaimOrPutBack(p, l, mappers, true);
             }
         }
         countSteal(sc, file, reclaimed);
@@ -457,16 +458,16 @@ public final class Vmscan {
      * was already set, or two young PTEs), or one on an executable file page, activates; one
      * reference keeps the page for another trip; none reclaims it.
      */
-    private Ref checkReferences(long p, boolean file) {
-        long[] ref = referenced(p);
+    private Ref checkReferences(long p, Mapper[] mappers, boolean file) {
+        long[] ref = referenced(mappers);
         if ((ref[1] & VmFlags.VM_LOCKED) != 0) {
             return Ref.ACTIVATE;
         }
         int flags = lru.flagsOf(p);
         boolean referencedFolio = (flags & Lru.PG_REFERENCED) != 0;
-        lru.setFlags(p, flags & ~Lru.PG_REFERENCED);
+        // folio_test_clear_referenced, then folio_set_referenced again when a PTE was young
+        lru.setFlags(p, ref[0] > 0 ? flags | Lru.PG_REFERENCED : flags & ~Lru.PG_REFERENCED);
         if (ref[0] > 0) {
-            lru.setFlags(p, lru.flagsOf(p) | Lru.PG_REFERENCED);
             if (referencedFolio || ref[0] > 1) {
                 return Ref.ACTIVATE;
             }
@@ -481,15 +482,14 @@ public final class Vmscan {
     /**
      * The reclaim branch of {@code shrink_folio_list} for one isolated page: answers 1 when the
      * page was freed; otherwise it is back on a list (activated when swap is full or it is shmem,
-     * kept when something pins it).
+     * kept when something pins it). {@code mappers} is the page's reverse-map walk ({@link #mappers}).
      */
-    private int reclaimOrPutBack(long p, int l, boolean canActivate) {
+    private int reclaimOrPutBack(long p, int l, Mapper[] mappers, boolean canActivate) {
         int owner = phys.pageOwner(p);
         if (owner == PageStore.OWNER_SHMEM) {
             activateOrKeep(p, l, canActivate);
             return 0;
         }
-        Mapper[] mappers = mappers(p);
         int mapcount = phys.pageMapcount(p);
         boolean anon = owner == PageStore.OWNER_ANON;
         int extraRefs = anon ? 0 : 1; // a cached page's own reference
@@ -592,10 +592,9 @@ public final class Vmscan {
     /**
      * {@code folio_referenced}: the young PTEs mapping {@code p}, each cleared
      * ({@code ptep_clear_flush_young}, which on x86 does not flush the TLB), and the mappers'
-     * VMA flags. Answers {young count, vm_flags}.
+     * VMA flags. Answers {young count, vm_flags}; none for {@code ms} null (mappers not all found).
      */
-    private long[] referenced(long p) {
-        Mapper[] ms = mappers(p);
+    private long[] referenced(Mapper[] ms) {
         long young = 0;
         long vmFlags = 0;
         if (ms == null) {
@@ -635,12 +634,13 @@ public final class Vmscan {
             countScan(sc, file, 1);
             sc.nrScanned++;
             lru.isolate(p);
-            if (policy == ReclaimPolicy.CLOCK && referenced(p)[0] > 0) {
+            Mapper[] mappers = mappers(p);
+            if (policy == ReclaimPolicy.CLOCK && referenced(mappers)[0] > 0) {
                 lru.restamp(p); // second chance: the hand clears the bit and passes
                 lru.putback(p, l);
                 continue;
             }
-            int freed = reclaimOrPutBack(p, l, false);
+            int freed = reclaimOrPutBack(p, l, mappers, false);
             if (freed == 0) {
                 lru.restamp(p); // passed over: behind every page still waiting
                 lru.moveToHead(p, l);
