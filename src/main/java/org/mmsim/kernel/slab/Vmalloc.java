@@ -60,6 +60,29 @@ public final class Vmalloc {
     private final TreeMap<Long, Area> areas = new TreeMap<>((a, b) -> Long.compareUnsigned(a, b));
     /** {@code init_mm.pgd}, made on first use. */
     private PageTable initMm;
+    /**
+     * The CPU of the vmalloc being mapped: {@code pte_alloc_one_kernel} takes a table page on the
+     * calling CPU's node, so init_mm's allocator reads it at each call (a snapshot restores no CPU:
+     * state does not depend on which vmalloc first built the tables).
+     */
+    private int mapCpu;
+    private final PageTable.TableAllocator tableAllocator = new PageTable.TableAllocator() {
+        @Override
+        public long allocTablePage() {
+            AllocResult r = phys.allocPages(new AllocRequest(0, GFP_PGTABLE_KERNEL, phys.cpuToNode(mapCpu), mapCpu, null,
+                    MemPolicy.NO_INTERLEAVE_INDEX, null));
+            if (!r.ok()) {
+                return PageTable.NO_PFN;
+            }
+            phys.setKernelPageOwner(r.pfn(), PageStore.OWNER_KERNEL_PGTABLE);
+            return r.pfn();
+        }
+
+        @Override
+        public void freeTablePage(long pfn) {
+            phys.freePages(pfn, 0);
+        }
+    };
 
     public Vmalloc(PhysicalMemory phys) {
         this.phys = phys;
@@ -154,8 +177,9 @@ public final class Vmalloc {
 
     /** {@code vmap_pages_range}: a {@code PAGE_KERNEL} PTE per page; undoes itself when a table page cannot be had. */
     private boolean mapPages(long address, long[] pfns, int cpu) {
+        mapCpu = cpu;
         if (initMm == null) {
-            initMm = PageTable.create(arch, tableAllocator(cpu));
+            initMm = PageTable.create(arch, tableAllocator);
             if (initMm == null) {
                 return false;
             }
@@ -170,26 +194,6 @@ public final class Vmalloc {
             }
         }
         return true;
-    }
-
-    private PageTable.TableAllocator tableAllocator(int cpu) {
-        return new PageTable.TableAllocator() {
-            @Override
-            public long allocTablePage() {
-                AllocResult r = phys.allocPages(new AllocRequest(0, GFP_PGTABLE_KERNEL, phys.cpuToNode(cpu), cpu, null,
-                        MemPolicy.NO_INTERLEAVE_INDEX, null));
-                if (!r.ok()) {
-                    return PageTable.NO_PFN;
-                }
-                phys.setKernelPageOwner(r.pfn(), PageStore.OWNER_KERNEL_PGTABLE);
-                return r.pfn();
-            }
-
-            @Override
-            public void freeTablePage(long pfn) {
-                phys.freePages(pfn, 0);
-            }
-        };
     }
 
     private void freeFrames(long[] pfns, int n) {
@@ -301,7 +305,7 @@ public final class Vmalloc {
 
     public void readFrom(DataInputStream in) throws IOException {
         if (in.readBoolean()) {
-            initMm = PageTable.readFrom(in, arch, tableAllocator(0));
+            initMm = PageTable.readFrom(in, arch, tableAllocator);
         }
         int n = in.readInt();
         for (int k = 0; k < n; k++) {

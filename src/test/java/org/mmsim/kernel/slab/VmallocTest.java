@@ -137,4 +137,36 @@ class VmallocTest {
         assertThat(copy.apply(new Vmalloc(PAGE, 0))).isEqualTo(machine.apply(new Vmalloc(PAGE, 0)));
         copy.checkInvariants();
     }
+
+    /** The nodes of init_mm's table pages, in pfn order. */
+    private static List<Integer> kernelTableNodes(Machine m) {
+        List<Integer> nids = new ArrayList<>();
+        for (long head : m.phys().allocatedHeads()) {
+            if (m.phys().pageOwner(head) == PageStore.OWNER_KERNEL_PGTABLE) {
+                nids.add(m.phys().frame(head).nid());
+            }
+        }
+        return nids;
+    }
+
+    // pte_alloc_one_kernel takes a table page on the calling CPU's node: after a restore, the next
+    // vmalloc builds the same tables as the machine that never stopped, whichever CPU built the first
+    @Test
+    void kernelTablePagesComeFromTheCallingCpusNodeAfterARestoreToo() {
+        Machine m = new Machine(Machines.twoNodesConfig());
+        int node1Cpu = 2;
+        assertThat(m.phys().cpuToNode(node1Cpu)).isEqualTo(1);
+        m.apply(new Vmalloc(PAGE, node1Cpu));
+        m.checkInvariants();
+        assertThat(kernelTableNodes(m)).containsOnly(1);
+        Machine copy = MachineCodec.decode(MachineCodec.encode(m));
+        // 3 MiB from CPU 0 (node 0) crosses into the next 2 MiB: a new PTE table page, on node 0
+        Object replayed = m.apply(new Vmalloc(3L << 20, 0));
+        Object restored = copy.apply(new Vmalloc(3L << 20, 0));
+        m.checkInvariants();
+        copy.checkInvariants();
+        assertThat(restored).isEqualTo(replayed);
+        assertThat(kernelTableNodes(m)).contains(0);
+        assertThat(MachineCodec.encodeRaw(copy)).isEqualTo(MachineCodec.encodeRaw(m));
+    }
 }
