@@ -9,11 +9,16 @@ import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
 
 /**
- * {@code /proc/vmstat}: {@code vmstat_start}/{@code vmstat_show}, mm/vmstat.c (6.12) — one
- * {@code name value} line per entry of {@code vmstat_text[]}, in its order, for Debian's 6.12 x86
- * config (ZSMALLOC, UNACCEPTED_MEMORY on x86_64, IOMMU_SUPPORT, SWAP, NUMA_BALANCING, MIGRATION,
- * COMPACTION, HUGETLB_PAGE, TRANSPARENT_HUGEPAGE, MEMORY_BALLOON + BALLOON_COMPACTION, KSM, ZSWAP;
- * no CMA, DEBUG_TLBFLUSH, PER_VMA_LOCK_STATS, DEBUG_STACK_USAGE), then the deprecated
+ * {@code /proc/vmstat}: {@code vmstat_start}/{@code vmstat_show}, mm/vmstat.c — one {@code name
+ * value} line per entry of {@code vmstat_text[]}, in its order, as Linux 6.18 prints it (LINUX.md:
+ * formats follow the live 6.18 output): 6.12's list for Debian's x86 config (ZSMALLOC,
+ * UNACCEPTED_MEMORY on x86_64, IOMMU_SUPPORT, SWAP, NUMA_BALANCING, MIGRATION, COMPACTION,
+ * HUGETLB_PAGE, TRANSPARENT_HUGEPAGE, MEMORY_BALLOON + BALLOON_COMPACTION, KSM, ZSWAP; no CMA,
+ * DEBUG_TLBFLUSH, PER_VMA_LOCK_STATS, DEBUG_STACK_USAGE) with what changed by 6.18:
+ * {@code nr_free_pages_blocks}, {@code pgpromote_candidate_nrl}, {@code pgdemote_proactive},
+ * {@code nr_hugetlb}, {@code nr_balloon_pages}, {@code nr_kernel_file_pages},
+ * {@code pgsteal_proactive}, {@code pgscan_proactive} and the {@code direct_map_level?_collapses}
+ * added, {@code nr_bounce} and {@code nr_writeback_temp} gone; then the deprecated
  * {@code nr_unstable 0} that {@code vmstat_show} appends after the last item. Counters of
  * subsystems not simulated yet print 0, as they would on a machine that never used them.
  */
@@ -28,8 +33,8 @@ public final class Vmstat {
     static final String[] EVENTS_MID = {
         "pgfree", "pgactivate", "pgdeactivate", "pglazyfree",
         "pgfault", "pgmajfault", "pglazyfreed",
-        "pgrefill", "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged",
-        "pgscan_kswapd", "pgscan_direct", "pgscan_khugepaged", "pgscan_direct_throttle",
+        "pgrefill", "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged", "pgsteal_proactive",
+        "pgscan_kswapd", "pgscan_direct", "pgscan_khugepaged", "pgscan_proactive", "pgscan_direct_throttle",
         "pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file",
         "zone_reclaim_success", "zone_reclaim_failed",
         "pginodesteal", "slabs_scanned", "kswapd_inodesteal", "kswapd_low_wmark_hit_quickly",
@@ -57,7 +62,8 @@ public final class Vmstat {
         "swap_ra", "swap_ra_hit", "swpin_zero", "swpout_zero", "ksm_swpin_copy",
         "cow_ksm",
         "zswpin", "zswpout", "zswpwb",
-        "direct_map_level2_splits", "direct_map_level3_splits",
+        "direct_map_level2_splits", "direct_map_level3_splits", "direct_map_level2_collapses",
+        "direct_map_level3_collapses",
     };
     /** {@code vm_dirty_ratio} and {@code dirty_background_ratio} defaults (mm/page-writeback.c). */
     static final int VM_DIRTY_RATIO = 20;
@@ -162,6 +168,7 @@ public final class Vmstat {
         }
         return switch (name) {
             case "nr_free_pages" -> pm.nrFreePages();
+            case "nr_free_pages_blocks" -> freePagesBlocks(pm);
             case "nr_dirty_threshold" -> dirty[0];
             case "nr_dirty_background_threshold" -> dirty[1];
             case "pgfree" -> pm.vmEvents().pgfree();
@@ -179,6 +186,19 @@ public final class Vmstat {
             case "nr_zone_write_pending" -> k.nrDirty() + k.nrWriteback();
             default -> Zoneinfo.nodeStat(name, k);
         };
+    }
+
+    /** {@code NR_FREE_PAGES_BLOCKS} summed over every zone. */
+    private static long freePagesBlocks(PhysicalMemory pm) {
+        long n = 0;
+        for (int nid = 0; nid < pm.nrNodes(); nid++) {
+            for (ZoneView z : pm.allZones(nid)) {
+                if (z.populated()) {
+                    n += Zoneinfo.freePagesBlocks(z);
+                }
+            }
+        }
+        return n;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.mmsim.kernel.procfs;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.mmsim.kernel.machine.Machine;
+import org.mmsim.kernel.phys.MigrateType;
 import org.mmsim.kernel.phys.NodeView;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.kernel.phys.ZoneView;
@@ -21,17 +22,18 @@ public final class Zoneinfo {
         "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon", "nr_isolated_file",
         "workingset_nodes", "workingset_refault_anon", "workingset_refault_file", "workingset_activate_anon",
         "workingset_activate_file", "workingset_restore_anon", "workingset_restore_file", "workingset_nodereclaim",
-        "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback", "nr_writeback_temp", "nr_shmem",
+        "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback", "nr_shmem",
         "nr_shmem_hugepages", "nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped",
         "nr_anon_transparent_hugepages", "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied",
         "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
         "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages", "nr_sec_page_table_pages",
-        "nr_iommu_pages", "nr_swapcached", "pgpromote_success", "pgpromote_candidate", "pgdemote_kswapd", "pgdemote_direct",
-        "pgdemote_khugepaged",
+        "nr_iommu_pages", "nr_swapcached", "pgpromote_success", "pgpromote_candidate", "pgpromote_candidate_nrl",
+        "pgdemote_kswapd", "pgdemote_direct", "pgdemote_khugepaged", "pgdemote_proactive", "nr_hugetlb",
+        "nr_balloon_pages", "nr_kernel_file_pages",
     };
     static final String[] ZONE_STATS = {
-        "nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
-        "nr_zone_active_file", "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock", "nr_bounce",
+        "nr_free_pages", "nr_free_pages_blocks", "nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
+        "nr_zone_active_file", "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock",
         "nr_zspages", "nr_free_cma",
     };
     /** {@code nr_unaccepted}: CONFIG_UNACCEPTED_MEMORY, selected only by x86_64's TDX/SEV guest support. */
@@ -48,7 +50,7 @@ public final class Zoneinfo {
     private Zoneinfo() {
     }
 
-    /** {@code enum zone_stat_item} names ({@code vmstat_text[]}, 6.12): {@code nr_unaccepted} last on x86_64. */
+    /** {@code enum zone_stat_item} names ({@code vmstat_text[]}, 6.18): {@code nr_unaccepted} last on x86_64. */
     static String[] zoneStats(boolean x86_64) {
         if (!x86_64) {
             return ZONE_STATS.clone();
@@ -116,7 +118,11 @@ public final class Zoneinfo {
                     continue;
                 }
                 for (String name : zoneStats(pm.config().arch().is64Bit())) {
-                    long value = name.equals("nr_free_pages") ? z.freePages() : zoneStat.value(node.nid(), z.zoneIdx(), name);
+                    long value = switch (name) {
+                        case "nr_free_pages" -> z.freePages();
+                        case "nr_free_pages_blocks" -> freePagesBlocks(z);
+                        default -> zoneStat.value(node.nid(), z.zoneIdx(), name);
+                    };
                     stat(sb, name, value);
                 }
                 long[] numa = {z.numaHit(), z.numaMiss(), z.numaForeign(), z.numaInterleave(), z.numaLocal(), z.numaOther()};
@@ -138,6 +144,25 @@ public final class Zoneinfo {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code NR_FREE_PAGES_BLOCKS} (6.15+): the free pages in blocks of at least pageblock order
+     * outside ISOLATE pageblocks, as {@code __add_to_free_list} and {@code __del_page_from_free_list}
+     * account them.
+     */
+    static long freePagesBlocks(ZoneView z) {
+        long n = 0;
+        for (int mt = 0; mt < z.nrFreeByType().size(); mt++) {
+            if (mt == MigrateType.ISOLATE) {
+                continue;
+            }
+            List<Long> byOrder = z.nrFreeByType().get(mt);
+            for (int order = PhysicalMemory.PAGEBLOCK_ORDER; order < byOrder.size(); order++) {
+                n += byOrder.get(order) << order;
+            }
+        }
+        return n;
     }
 
     static long nodeStat(String name, KernelCounters k) {

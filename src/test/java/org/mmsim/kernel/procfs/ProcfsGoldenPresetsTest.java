@@ -149,7 +149,12 @@ class ProcfsGoldenPresetsTest {
                 }
                 for (String name : Zoneinfo.zoneStats(x86_64)) {
                     assertThat(lines.get(i++)).isEqualTo(String.format("      %-12s %d", name,
-                            name.equals("nr_free_pages") ? z.freePages() : 0));
+                            switch (name) {
+                                case "nr_free_pages" -> z.freePages();
+                                // a fresh zone's blocks of order 9 and 10 (every pageblock is free and whole)
+                                case "nr_free_pages_blocks" -> blockPages(z);
+                                default -> 0L;
+                            }));
                 }
                 for (String name : Zoneinfo.NUMA_STATS) {
                     assertThat(lines.get(i++)).isEqualTo(String.format("      %-12s %d", name, 0));
@@ -250,5 +255,14 @@ class ProcfsGoldenPresetsTest {
             assertThat(Numastat.renderSysfs(pm, nid)).isEqualTo(
                     "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 0\nother_node 0\n");
         }
+    }
+
+    /** The pages in free blocks of order 9 and 10, every migratetype but ISOLATE (none on a fresh machine). */
+    private static long blockPages(ZoneView z) {
+        long n = 0;
+        for (List<Long> byOrder : z.nrFreeByType()) {
+            n += (byOrder.get(9) << 9) + (byOrder.get(10) << 10);
+        }
+        return n;
     }
 }
