@@ -170,7 +170,7 @@ class HistoryController {
         }
         List<SessionService.Applied> applied = sessions.apply(sid, ops);
         List<BatchItem> items = applied.stream()
-                .map(a -> new BatchItem(a.version(), a.operation().name(), requests.tree(a.result()))).toList();
+                .map(a -> new BatchItem(a.version(), a.operation().opName(), requests.tree(a.result()))).toList();
         return new BatchResult(applied.get(applied.size() - 1).version(), items);
     }
 }

@@ -221,7 +221,7 @@ public class SessionService {
                 for (Operation op : operations) {
                     OperationResult result = s.machine.apply(op);
                     version++;
-                    store.append(new JournalEntry(id, version, op.name(), json.params(op), json.result(result), at));
+                    store.append(new JournalEntry(id, version, op.opName(), json.params(op), json.result(result), at));
                     applied.add(new Applied(version, op, result));
                     if (version % props.snapshotEvery() == 0) {
                         store.insert(new SnapshotEntity(id, version, MachineCodec.FORMAT,

@@ -214,4 +214,22 @@ class ProcessApiTest extends ApiTest {
         }
         assertThat(pte).isTrue();
     }
+
+    // the journal keeps a process's comm: a rejected call rebuilds the machine from the journal, which
+    // must give back "app" and, after execve, "ls" (not the operation names create_process / exec)
+    @Test
+    void processNamesSurviveTheJournal_whenARejectedCallRebuildsTheMachine() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        int child = body(postJson(p + "/fork", "{}").andExpect(status().isCreated())).get("pid").asInt();
+        postJson(base() + "/processes/" + child + "/exec", "{\"name\": \"ls\"}").andExpect(status().isOk());
+        JsonNode journal = body(call(get(base() + "/journal")).andExpect(status().isOk()));
+        assertThat(journal.toString()).contains("\"op\":\"create_process\"").contains("\"name\":\"app\"")
+                .contains("\"name\":\"ls\"");
+        postJson(base() + "/processes/1/malloc", "{\"size\": 100}").andExpect(status().isBadRequest());
+        call(get(p)).andExpect(status().isOk()).andExpect(jsonPath("$.name").value("app"));
+        call(get(base() + "/processes/" + child)).andExpect(status().isOk()).andExpect(jsonPath("$.name").value("ls"));
+        String status = call(get(base() + "/proc/" + child + "/status")).andReturn().getResponse().getContentAsString();
+        assertThat(status).startsWith("Name:\tls\n");
+    }
 }

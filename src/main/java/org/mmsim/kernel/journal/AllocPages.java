@@ -36,7 +36,7 @@ public record AllocPages(int order, String gfp, int node, int cpu, Policy policy
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "alloc_pages";
     }
 

@@ -11,7 +11,7 @@ public record Brk(int pid, long address) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "brk";
     }
 

@@ -23,7 +23,7 @@ public record CreateProcess(String name, int cpu, long textBytes, long dataBytes
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "create_process";
     }
 

@@ -15,7 +15,7 @@ public record Exec(int pid, String name, Long textBytes, Long dataBytes, Long bs
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "exec";
     }
 

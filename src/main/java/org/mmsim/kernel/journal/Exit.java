@@ -15,7 +15,7 @@ public record Exit(int pid, int code) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "exit";
     }
 

@@ -12,7 +12,7 @@ public record Fork(int pid) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "fork";
     }
 

@@ -13,7 +13,7 @@ public record Free(int pid, long address) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "free";
     }
 

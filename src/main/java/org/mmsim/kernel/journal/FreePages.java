@@ -15,7 +15,7 @@ public record FreePages(long pfn, int order) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "free_pages";
     }
 

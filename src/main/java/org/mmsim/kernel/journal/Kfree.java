@@ -16,7 +16,7 @@ public record Kfree(long address) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "kfree";
     }
 

@@ -24,7 +24,7 @@ public record Kmalloc(long size, String gfp, int node, int cpu) implements Opera
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "kmalloc";
     }
 

@@ -16,7 +16,7 @@ public record Malloc(int pid, long size) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "malloc";
     }
 

@@ -11,7 +11,7 @@ public record Mallopt(int pid, String param, long value) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "mallopt";
     }
 

@@ -13,7 +13,7 @@ public record Mbind(int pid, long address, long length, String mode, List<Intege
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "mbind";
     }
 

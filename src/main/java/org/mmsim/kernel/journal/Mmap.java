@@ -22,7 +22,7 @@ public record Mmap(int pid, long address, long length, String prot, List<String>
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "mmap";
     }
 

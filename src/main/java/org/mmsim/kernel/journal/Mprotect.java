@@ -12,7 +12,7 @@ public record Mprotect(int pid, long address, long length, String prot) implemen
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "mprotect";
     }
 

@@ -11,7 +11,7 @@ public record Munmap(int pid, long address, long length) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "munmap";
     }
 

@@ -11,7 +11,7 @@ public sealed interface Operation permits AllocPages, FreePages, CreateProcess, 
         Vmalloc, Vfree, SetOomScoreAdj {
 
     /** The stable name the journal stores, in the kernel's spelling: {@code "alloc_pages"}. */
-    String name();
+    String opName();
 
     /**
      * Applies this operation. Throws {@link org.mmsim.kernel.KernelInputException} on a caller

@@ -11,7 +11,7 @@ public record Sbrk(int pid, long increment) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "sbrk";
     }
 

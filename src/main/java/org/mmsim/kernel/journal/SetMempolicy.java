@@ -11,7 +11,7 @@ public record SetMempolicy(int pid, String mode, List<Integer> nodes, List<Integ
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "set_mempolicy";
     }
 

@@ -14,7 +14,7 @@ public record SetOomScoreAdj(int pid, int value) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "set_oom_score_adj";
     }
 

@@ -60,7 +60,7 @@ public record Touch(int pid, long address, long length, String access, Integer c
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "touch";
     }
 

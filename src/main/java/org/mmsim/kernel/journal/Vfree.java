@@ -14,7 +14,7 @@ public record Vfree(long address) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "vfree";
     }
 

@@ -18,7 +18,7 @@ public record Vmalloc(long size, int cpu) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "vmalloc";
     }
 

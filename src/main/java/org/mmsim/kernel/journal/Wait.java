@@ -16,7 +16,7 @@ public record Wait(int pid, int child) implements Operation {
     }
 
     @Override
-    public String name() {
+    public String opName() {
         return "wait";
     }
 
