@@ -116,9 +116,12 @@ public final class MallocSizes {
         return (int) (sz >>> (sizeSz == 8 ? 4 : 3)) - 2;
     }
 
-    /** {@code csize2tidx}: the tcache bin of a chunk size; 32 → 0, 48 → 1. */
+    /**
+     * {@code csize2tidx}: the tcache bin of a chunk size; 32 → 0, 48 → 1. A size_t quotient beyond
+     * an int (a chunk of 32 GiB or more) saturates: it is past every tcache bin either way.
+     */
     int csize2tidx(long chunkSize) {
-        return (int) ((chunkSize - minsize + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT);
+        return (int) Math.min(Integer.MAX_VALUE, (chunkSize - minsize + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT);
     }
 
     /** {@code tidx2usize}: the largest request served by tcache bin {@code idx}. */

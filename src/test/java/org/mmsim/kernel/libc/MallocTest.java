@@ -323,6 +323,19 @@ class MallocTest {
         assertEquals(MallocPath.FAILED, tooBig.path());
     }
 
+    // glibc's csize2tidx is a size_t quotient: a 64 GiB request is past every tcache bin and goes to
+    // mmap (which the kernel refuses here), it does not index the tcache with a wrapped int
+    @Test
+    void requestsOf64GiBAndMoreGoToMmapAndFailWithEnomem() {
+        sys.refuseMmap = true;
+        sys.brkLimit = sys.startBrk + 0x100000;
+        for (long size : new long[] {1L << 36, 1L << 40, 1L << 50, Long.MAX_VALUE >> 1}) {
+            MallocResult r = m(size);
+            assertEquals(Malloc.ENOMEM, r.errno(), "size " + size);
+            assertEquals(0, r.address());
+        }
+    }
+
     @Test
     void refusedSbrkContinuesTheHeapInAnMmapRoundedToWholeMiB() {
         sys.refuseSbrk = true;
