@@ -199,8 +199,9 @@ class OperationRequests {
             @Schema(description = "Hint, or the address with MAP_FIXED; absent: the kernel chooses.",
                     example = "\"0x7ffff7ff0000\"") String address,
             @Schema(description = "Bytes (or with a unit), rounded up to pages.", example = "64KiB") String length,
-            @Schema(description = "\"rw-\" letters or PROT_READ|PROT_WRITE|PROT_EXEC|PROT_NONE.", example = "rw-")
-            String prot,
+            @Schema(description = "\"rw-\" letters, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_NONE, or a list of those "
+                    + "names.", oneOf = {String.class, String[].class}, example = "rw-")
+            Object prot,
             @Schema(description = "MAP_PRIVATE or MAP_SHARED, with MAP_ANONYMOUS; MAP_FIXED, MAP_FIXED_NOREPLACE, "
                     + "MAP_POPULATE, MAP_NORESERVE, MAP_GROWSDOWN.",
                     example = "[\"MAP_PRIVATE\", \"MAP_ANONYMOUS\"]") List<String> flags) {
@@ -216,7 +217,8 @@ class OperationRequests {
     record MprotectRequest(
             @Schema(example = "\"0x7ffff7ff0000\"") String address,
             @Schema(example = "4KiB") String length,
-            @Schema(example = "r--") String prot) {
+            @Schema(description = "As mmap's prot: letters, PROT_* joined with |, or a list of PROT_* names.",
+                    oneOf = {String.class, String[].class}, example = "r--") Object prot) {
     }
 
     @Schema(description = "brk(2), the kernel call: the new program break.")
@@ -302,7 +304,7 @@ class OperationRequests {
 
     Operation mmap(int pid, MmapRequest r, String prefix) {
         return new Mmap(pid, Sizes.address(prefix + "address", r.address(), 0), Sizes.bytes(prefix + "length", r.length()),
-                r.prot() == null ? "rw-" : r.prot(),
+                r.prot() == null ? "rw-" : prot(r.prot(), prefix + "prot"),
                 r.flags() == null ? List.of("MAP_PRIVATE", "MAP_ANONYMOUS") : r.flags());
     }
 
@@ -312,7 +314,7 @@ class OperationRequests {
 
     Operation mprotect(int pid, MprotectRequest r, String prefix) {
         return new Mprotect(pid, Sizes.address(prefix + "address", r.address()),
-                Sizes.bytes(prefix + "length", r.length()), required(r.prot(), prefix + "prot"));
+                Sizes.bytes(prefix + "length", r.length()), prot(required(r.prot(), prefix + "prot"), prefix + "prot"));
     }
 
     Operation brk(int pid, BrkRequest r, String prefix) {
@@ -406,6 +408,27 @@ class OperationRequests {
             throw new ApiInputException(prefix + "pid", "pid is required: the process the operation runs in");
         }
         return node.asInt();
+    }
+
+    /**
+     * {@code prot} as API.md allows it: a string ({@code "rw-"}, {@code "PROT_READ|PROT_WRITE"}) or a
+     * list of {@code PROT_*} names, joined here with {@code |} for the kernel's parser.
+     */
+    static String prot(Object value, String field) {
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value instanceof List<?> names && !names.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (Object name : names) {
+                if (!(name instanceof String text) || text.isBlank() || text.contains("|")) {
+                    throw new ApiInputException(field, field + " lists " + name + "; each entry must be one PROT_* name");
+                }
+                sb.append(sb.length() == 0 ? "" : "|").append(text);
+            }
+            return sb.toString();
+        }
+        throw new ApiInputException(field, field + " must be a string like \"rw-\" or a non-empty list of PROT_* names");
     }
 
     static <T> T required(T value, String field) {

@@ -23,6 +23,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidNullException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -77,13 +81,27 @@ class ProblemAdvice {
                 return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
                         "unknown field '" + field + "'; known fields here: " + u.getKnownPropertyIds(), field);
             }
+            if (je instanceof InvalidNullException) {
+                return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
+                        "field '" + field + "' must not be null", field);
+            }
+            if (je instanceof MismatchedInputException m && m.getTargetType() != null) {
+                String where = field.isEmpty() ? "the body" : "field '" + field + "'";
+                return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
+                        where + " must be " + expected(m.getTargetType()) + received(m), field);
+            }
+            if (je instanceof StreamReadException && je.getOriginalMessage() != null
+                    && je.getOriginalMessage().contains("out of range")) {
+                return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
+                        (field.isEmpty() ? "a number" : "field '" + field + "'") + " is out of range (at most "
+                                + Long.MAX_VALUE + ")", field);
+            }
             if (!field.isEmpty()) {
                 return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
-                        "field '" + field + "' has the wrong type or format: " + firstLine(je.getOriginalMessage()),
-                        field);
+                        "field '" + field + "' has the wrong type or format", field);
             }
             return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
-                    "the body is not valid JSON: " + firstLine(je.getOriginalMessage()), null);
+                    "the body is not valid JSON" + location(je), null);
         }
         return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
                 "the request body is missing or not readable JSON", null);
@@ -137,6 +155,53 @@ class ProblemAdvice {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    /** What a request field of this Java type takes, in JSON terms. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    /** ", not a list" etc.: the JSON the client sent where it went wrong, when the parser knows it. */
+    private static String received(MismatchedInputException m) {
+        if (!(m.processor() instanceof JsonParser p) || p.currentToken() == null) {
+            return "";
+        }
+        return switch (p.currentToken()) {
+            case START_ARRAY -> ", not a list";
+            case START_OBJECT -> ", not an object";
+            case VALUE_STRING -> ", not the string " + quote(p.getString());
+            case VALUE_NUMBER_FLOAT -> ", not the fraction " + p.getString();
+            case VALUE_NUMBER_INT -> ", not the number " + p.getString();
+            case VALUE_TRUE, VALUE_FALSE -> ", not " + p.getString();
+            default -> "";
+        };
+    }
+
+    private static String quote(String s) {
+        return "\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
+    }
+
+    /** " (line 1, column 7)" from a parse error, without the parser's internals. */
+    private static String location(JacksonException je) {
+        var loc = je.getLocation();
+        return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+
     /** A Jackson path as the client wrote it: {@code machine.nodes[1].memory}. */
     private static String path(List<JacksonException.Reference> refs) {
         StringBuilder sb = new StringBuilder();
@@ -153,11 +218,4 @@ class ProblemAdvice {
         return sb.toString();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
  * @param liveMachines        how many machines stay in memory; others are rebuilt on demand
  * @param snapshotEvery       store a snapshot every this many operations
  * @param maxBatch            the most operations one {@code /ops} batch may carry
+ * @param maxSwapPerSession   the largest swap device one machine may have (its swap_map costs 4 bytes per slot)
  */
 @ConfigurationProperties("mmsim")
 public record MmsimProperties(
@@ -21,5 +22,6 @@ public record MmsimProperties(
         @DefaultValue("100000") int maxSessions,
         @DefaultValue("256") int liveMachines,
         @DefaultValue("100") int snapshotEvery,
-        @DefaultValue("1000") int maxBatch) {
+        @DefaultValue("1000") int maxBatch,
+        @DefaultValue("16GB") DataSize maxSwapPerSession) {
 }

@@ -1,5 +1,6 @@
 package org.mmsim.config;
 
+import com.fasterxml.jackson.annotation.Nulls;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.info.License;
@@ -12,8 +13,10 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.DeserializationFeature;
 
 /** Beans of the service around the core: the clock of journal timestamps and the OpenAPI document. */
 @Configuration(proxyBeanMethods = false)
@@ -27,6 +30,17 @@ import org.springframework.context.annotation.Configuration;
                 license = @License(name = "Apache-2.0", identifier = "Apache-2.0")),
         servers = @Server(url = "/"))
 public class ServiceConfiguration {
+
+    /**
+     * Request JSON is read strictly: a fraction where an integer is expected ({@code "order": 1.5})
+     * and a null inside a list ({@code "weights": [null, 1]}) are malformed requests, not truncated
+     * or passed on as null.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer strictRequestJson() {
+        return builder -> builder.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .changeDefaultNullHandling(n -> n.withContentNulls(Nulls.FAIL));
+    }
 
     /** Wall-clock time for journal and snapshot timestamps only; the core never reads a clock. */
     @Bean

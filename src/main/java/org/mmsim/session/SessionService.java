@@ -97,6 +97,11 @@ public class SessionService {
             throw new LimitExceededException("machine.nodes", "the machine has " + config.totalMemoryBytes()
                     + " bytes of memory; this server allows at most " + maxBytes + " per session (mmsim.max-memory-per-session)");
         }
+        long maxSwap = props.maxSwapPerSession().toBytes();
+        if (config.swapBytes() > maxSwap) {
+            throw new LimitExceededException("machine.swap", "the machine has " + config.swapBytes()
+                    + " bytes of swap; this server allows at most " + maxSwap + " per session (mmsim.max-swap-per-session)");
+        }
         if (config.nodes().size() > props.maxNodes()) {
             throw new LimitExceededException("machine.nodes", "the machine has " + config.nodes().size()
                     + " nodes; this server allows at most " + props.maxNodes() + " (mmsim.max-nodes)");

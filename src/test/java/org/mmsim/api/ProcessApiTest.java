@@ -232,4 +232,49 @@ class ProcessApiTest extends ApiTest {
         String status = call(get(base() + "/proc/" + child + "/status")).andReturn().getResponse().getContentAsString();
         assertThat(status).startsWith("Name:\tls\n");
     }
+
+    // API.md: prot is a string like "rw-" or a list ["PROT_READ","PROT_WRITE"]
+    @Test
+    void protMayBeAListOfProtNames_inMmapAndMprotect() throws Exception {
+        String p = base() + "/processes/" + createProcess();
+        String addr = body(postJson(p + "/mmap", "{\"length\": 8192, \"prot\": [\"PROT_READ\", \"PROT_WRITE\"], "
+                + "\"flags\": [\"MAP_PRIVATE\", \"MAP_ANONYMOUS\"]}").andExpect(status().isOk())).get("address").asString();
+        postJson(p + "/mprotect", "{\"address\": \"" + addr + "\", \"length\": 4096, \"prot\": [\"PROT_READ\"]}")
+                .andExpect(status().isOk());
+        String maps = call(get(p.replace("/processes/", "/proc/") + "/maps")).andReturn().getResponse().getContentAsString();
+        assertThat(maps).contains(addr.substring(2) + "-").contains(" r--p ").contains(" rw-p ");
+        postJson(p + "/mprotect", "{\"address\": \"" + addr + "\", \"length\": 4096, \"prot\": [5]}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("prot"));
+        postJson(p + "/mprotect", "{\"address\": \"" + addr + "\", \"length\": 4096, \"prot\": []}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("prot"));
+    }
+
+    // bad input is a problem naming the field, in the client's terms: fractions are not truncated to
+    // integers, nulls inside lists are refused, and no Java type names leak into the detail
+    @Test
+    void fractionsNullsAndWrongTypesAreProblemsInJsonTerms() throws Exception {
+        int pid = createProcess();
+        String p = base() + "/processes/" + pid;
+        String[][] cases = {
+            {base() + "/kernel/alloc-pages", "{\"order\": 1.5}", "order"},
+            {base() + "/kernel/alloc-pages", "{\"order\": 0, \"node\": 0.0001}", "node"},
+            {p + "/oom_score_adj", "{\"value\": 0.5}", "value"},
+            {p + "/exit", "{\"code\": 0.5}", "code"},
+            {p + "/mempolicy", "{\"mode\": \"MPOL_WEIGHTED_INTERLEAVE\", \"nodes\": [0], \"weights\": [null]}", "weights[0]"},
+            {p + "/mempolicy", "{\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": [null]}", "nodes[0]"},
+            {p + "/wait", "{\"pid\": false}", "pid"},
+            {p + "/brk", "[{\"address\": \"0x55555558b000\"}]", null},
+            {base() + "/kernel/free-pages", "{\"pfn\": 99999999999999999999999, \"order\": 0}", "pfn"},
+        };
+        for (String[] c : cases) {
+            JsonNode problem = body(postJson(c[0], c[1]).andExpect(status().isBadRequest()));
+            assertThat(problem.get("type").asString()).as(c[1]).endsWith("/malformed-request");
+            if (c[2] != null) {
+                assertThat(problem.get("field").asString()).as(c[1]).isEqualTo(c[2]);
+            }
+            assertThat(problem.get("detail").asString()).as(c[1]).doesNotContain("java.").doesNotContain("`")
+                    .doesNotContain("org.mmsim").doesNotContain("Jackson");
+        }
+        call(get(p)).andExpect(status().isOk()).andExpect(jsonPath("$.state").value("running"));
+    }
 }

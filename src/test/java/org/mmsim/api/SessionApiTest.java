@@ -102,6 +102,11 @@ class SessionApiTest extends ApiTest {
         "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"swap\": \"-4KiB\"}} | 400 | machine.swap",
         "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"tunables\": {\"overcommitMemory\": 3}}} | 400 | machine.tunables.overcommitMemory",
         "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": []}}                       | 400 | machine.nodes",
+        "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"swap\": \"5TiB\"}} | 422 | machine.swap",
+        "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"distances\": [[null]]}} | 400 | machine.distances[0][0]",
+        "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"distances\": [null]}} | 400 | machine.distances[0]",
+        "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [null]}}                   | 400 | machine.nodes[0]",
+        "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\", \"cpus\": 1.5}]}} | 400 | machine.nodes[0].cpus",
         "{\"machine\": {\"arch\": \"x86_64\", \"nodes\": [{\"memory\": \"1GiB\"}], \"colour\": 1}} | 400 | machine.colour",
     })
     void badInputIsAProblemNamingTheFieldAndCreatesNothing(String body, int status, String field) throws Exception {
