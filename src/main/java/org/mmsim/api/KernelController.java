@@ -108,19 +108,22 @@ class KernelController {
     record VmallocResponse(long version,
             @Schema(description = "Start of the area in the vmalloc range; null when vmalloc failed.",
                     example = "\"0xffffc90000000000\"") String address,
-            @Schema(description = "Each page's kernel virtual address and frame, in address order.") List<VmallocPage> pages,
+            @Schema(description = "Each page's kernel virtual address and frame, in address order: the first 1024 "
+                    + "pages (nrPages says how many there are; GET …/versions/{v} lists every frame).")
+            List<VmallocPage> pages,
             @Schema(description = "vm->size: the pages plus the one-page guard hole.", example = "16384") long size,
-            @Schema(description = "Why vmalloc returned NULL; null on success.") String reason) {
+            @Schema(description = "Why vmalloc returned NULL; null on success.") String reason,
+            @Schema(description = "Pages in the area (size / 4096 - 1).", example = "3") long nrPages) {
 
         static VmallocResponse from(long version, Vmalloc.Result r) {
             if (r.address() == 0) {
-                return new VmallocResponse(version, null, List.of(), 0, r.reason());
+                return new VmallocResponse(version, null, List.of(), 0, r.reason(), 0);
             }
             List<VmallocPage> pages = new java.util.ArrayList<>();
             for (int i = 0; i < r.pfns().size(); i++) {
                 pages.add(new VmallocPage(Sizes.hex(r.address() + ((long) i << 12)), r.pfns().get(i)));
             }
-            return new VmallocResponse(version, Sizes.hex(r.address()), pages, r.size(), null);
+            return new VmallocResponse(version, Sizes.hex(r.address()), pages, r.size(), null, r.nrPages());
         }
     }
 

@@ -169,4 +169,17 @@ class VmallocTest {
         assertThat(kernelTableNodes(m)).contains(0);
         assertThat(MachineCodec.encodeRaw(copy)).isEqualTo(MachineCodec.encodeRaw(m));
     }
+
+    // the answer lists the first MAX_LISTED_PAGES frames (a result and its journal row stay small); the
+    // area itself holds every page, each mapped
+    @Test
+    void aLargeAreaListsItsFirstPagesAndCountsAll() {
+        long pages = Vmalloc.MAX_LISTED_PAGES + 500;
+        Vmalloc.Result r = vmalloc(pages * PAGE);
+        assertThat(r.nrPages()).isEqualTo(pages);
+        assertThat(r.pfns()).hasSize(Vmalloc.MAX_LISTED_PAGES);
+        var area = machine.vmalloc().areas().get(0);
+        assertThat(area.pfns()).hasSize((int) pages);
+        assertThat(r.pfns()).isEqualTo(java.util.Arrays.stream(area.pfns()).limit(Vmalloc.MAX_LISTED_PAGES).boxed().toList());
+    }
 }
