@@ -91,8 +91,11 @@ public final class Gfp {
             throw new KernelInputException("gfp", "gfp is required, e.g. GFP_KERNEL");
         }
         int mask = 0;
-        for (String part : expression.split("\\|")) {
+        for (String part : expression.split("\\|", -1)) {
             String name = part.trim();
+            if (name.isEmpty()) {
+                throw new KernelInputException("gfp", "'" + expression + "' has an empty flag between or around '|'");
+            }
             mask |= flagValue(name);
         }
         validate(mask);

@@ -134,6 +134,10 @@ class PhysicalMemoryTest {
         assertField(() -> pm.allocPages(-1, "GFP_KERNEL", 0), "order");
         assertField(() -> pm.allocPages(0, "GFP_BOGUS", 0), "gfp");
         assertField(() -> pm.allocPages(0, "__GFP_DMA|__GFP_HIGHMEM", 0), "gfp");
+        // an empty name around | is a typo, not GFP_NOWAIT (0): "|", "GFP_KERNEL|", "GFP_KERNEL||__GFP_ZERO"
+        assertField(() -> pm.allocPages(0, "|", 0), "gfp");
+        assertField(() -> pm.allocPages(0, "GFP_KERNEL|", 0), "gfp");
+        assertField(() -> pm.allocPages(0, "GFP_KERNEL||__GFP_ZERO", 0), "gfp");
         assertField(() -> pm.allocPages(0, "GFP_KERNEL", 7), "node");
         assertField(() -> pm.allocPages(AllocRequest.of(0, "GFP_KERNEL").withPolicy(MemPolicy.of(MemPolicyMode.BIND, 5))), "policy.nodes");
         assertField(() -> pm.allocPages(AllocRequest.of(0, "GFP_KERNEL").withPolicy(MemPolicy.of(MemPolicyMode.BIND))), "policy.nodes");
