@@ -12,8 +12,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.catalina.core.StandardHost;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.DeserializationFeature;
@@ -40,6 +43,16 @@ public class ServiceConfiguration {
     JsonMapperBuilderCustomizer strictRequestJson() {
         return builder -> builder.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .changeDefaultNullHandling(n -> n.withContentNulls(Nulls.FAIL));
+    }
+
+    /** Tomcat's host answers the requests it refuses itself as problem details ({@link ProblemErrorReportValve}). */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+        });
     }
 
     /** Wall-clock time for journal and snapshot timestamps only; the core never reads a clock. */
