@@ -226,7 +226,8 @@ class OperationRequests {
     }
 
     @Schema(description = "glibc sbrk(increment).")
-    record SbrkRequest(@Schema(description = "Bytes, may be negative.", example = "4096") Long increment) {
+    record SbrkRequest(@Schema(description = "Bytes, or a size with a unit like the other size fields; may be "
+            + "negative (\"-4KiB\").", example = "4096") String increment) {
     }
 
     @Schema(description = "set_mempolicy(2).")
@@ -322,7 +323,10 @@ class OperationRequests {
     }
 
     Operation sbrk(int pid, SbrkRequest r, String prefix) {
-        return new Sbrk(pid, required(r.increment(), prefix + "increment"));
+        String inc = required(r.increment(), prefix + "increment").trim();
+        boolean negative = inc.startsWith("-");
+        long bytes = Sizes.bytes(prefix + "increment", negative ? inc.substring(1) : inc);
+        return new Sbrk(pid, negative ? -bytes : bytes);
     }
 
     Operation mempolicy(int pid, MempolicyRequest r, String prefix) {

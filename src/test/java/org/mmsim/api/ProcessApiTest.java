@@ -277,4 +277,21 @@ class ProcessApiTest extends ApiTest {
         }
         call(get(p)).andExpect(status().isOk()).andExpect(jsonPath("$.state").value("running"));
     }
+
+    // glibc sbrk(increment) answers the previous break; the increment takes sizes with units like
+    // every other size field, and a leading minus shrinks the heap
+    @Test
+    void sbrkTakesSizesWithUnitsAndNegativeIncrements() throws Exception {
+        String p = base() + "/processes/" + createProcess();
+        JsonNode grown = body(postJson(p + "/sbrk", "{\"increment\": \"8KiB\"}").andExpect(status().isOk()));
+        long start = Long.decode(grown.get("previous").asString());
+        assertThat(Long.decode(grown.get("brk").asString())).isEqualTo(start + 8192);
+        JsonNode shrunk = body(postJson(p + "/sbrk", "{\"increment\": \"-4KiB\"}").andExpect(status().isOk()));
+        assertThat(Long.decode(shrunk.get("previous").asString())).isEqualTo(start + 8192);
+        assertThat(Long.decode(shrunk.get("brk").asString())).isEqualTo(start + 4096);
+        JsonNode bytes = body(postJson(p + "/sbrk", "{\"increment\": 4096}").andExpect(status().isOk()));
+        assertThat(Long.decode(bytes.get("brk").asString())).isEqualTo(start + 8192);
+        postJson(p + "/sbrk", "{\"increment\": \"4 apples\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("increment"));
+    }
 }
