@@ -13,7 +13,7 @@ import org.springframework.util.unit.DataSize;
  * @param liveMachines        how many machines stay in memory; others are rebuilt on demand
  * @param snapshotEvery       store a snapshot every this many operations
  * @param maxBatch            the most operations one {@code /ops} batch may carry
- * @param maxSwapPerSession   the largest swap device one machine may have (its swap_map costs 4 bytes per slot)
+ * @param maxSwapPerSession   the largest swap device one machine may have (its cluster bookkeeping costs ~17 bytes per MiB)
  */
 @ConfigurationProperties("mmsim")
 public record MmsimProperties(
@@ -23,5 +23,5 @@ public record MmsimProperties(
         @DefaultValue("256") int liveMachines,
         @DefaultValue("100") int snapshotEvery,
         @DefaultValue("1000") int maxBatch,
-        @DefaultValue("16GB") DataSize maxSwapPerSession) {
+        @DefaultValue("64GB") DataSize maxSwapPerSession) {
 }

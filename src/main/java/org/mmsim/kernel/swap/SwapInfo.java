@@ -37,7 +37,12 @@ public final class SwapInfo {
     public static final int TYPE = 0;
 
     private final int maxSlots;
-    private final int[] swapMap;
+    /**
+     * {@code si->swap_map}, one count per slot, kept per cluster: a cluster's array is made when a
+     * slot in it is first used, so a device costs what is swapped to it (plus a few bytes per
+     * cluster), not 4 bytes for every slot of its size.
+     */
+    private final int[][] swapMap;
     /** Used slots per cluster (the header counts in cluster 0), {@code cluster_info[].count}. */
     private final int[] clusterCount;
     /** The free-cluster list as a ring of cluster indices (FIFO). */
@@ -58,13 +63,13 @@ public final class SwapInfo {
             throw new IllegalArgumentException("swap size " + swapBytes);
         }
         maxSlots = (int) (swapBytes / Arch.PAGE_SIZE);
-        swapMap = new int[maxSlots];
         int nClusters = (maxSlots + SWAPFILE_CLUSTER - 1) / SWAPFILE_CLUSTER;
+        swapMap = new int[nClusters][];
         clusterCount = new int[nClusters];
         freeClusters = new int[nClusters];
         onFreeList = new boolean[nClusters];
         if (maxSlots > 0) {
-            swapMap[0] = SWAP_MAP_BAD;
+            set(0, SWAP_MAP_BAD);
             clusterCount[0] = 1;
         }
         for (int c = 0; c < nClusters; c++) {
@@ -96,7 +101,7 @@ public final class SwapInfo {
 
     /** {@code swap_count(si->swap_map[offset])}; {@link #SWAP_MAP_BAD} for the header. */
     public int count(long offset) {
-        return swapMap[checkOffset(offset)];
+        return get(checkOffset(offset));
     }
 
     /**
@@ -154,7 +159,7 @@ public final class SwapInfo {
     /** {@code swap_duplicate}: one more swap entry refers to {@code offset} (fork copying a swap PTE). */
     public void duplicate(long offset) {
         int o = checkUsed(offset);
-        swapMap[o]++;
+        set(o, get(o) + 1);
     }
 
     /**
@@ -164,7 +169,8 @@ public final class SwapInfo {
      */
     public int free(long offset) {
         int o = checkUsed(offset);
-        int left = --swapMap[o];
+        int left = get(o) - 1;
+        set(o, left);
         if (left == 0) {
             inusePages--;
             int c = o / SWAPFILE_CLUSTER;
@@ -176,7 +182,7 @@ public final class SwapInfo {
     }
 
     private long take(int off) {
-        swapMap[off] = 1;
+        set(off, 1);
         clusterCount[off / SWAPFILE_CLUSTER]++;
         inusePages++;
         return off;
@@ -185,7 +191,7 @@ public final class SwapInfo {
     private int freeSlotIn(int c) {
         int end = Math.min(maxSlots, (c + 1) * SWAPFILE_CLUSTER);
         for (int off = c * SWAPFILE_CLUSTER; off < end; off++) {
-            if (swapMap[off] == 0) {
+            if (get(off) == 0) {
                 return off;
             }
         }
@@ -218,19 +224,50 @@ public final class SwapInfo {
 
     private int checkUsed(long offset) {
         int o = checkOffset(offset);
-        if (o == 0 || swapMap[o] == 0) {
-            throw new IllegalStateException("swap offset " + offset + " is not in use (count " + swapMap[o] + ")");
+        if (o == 0 || get(o) == 0) {
+            throw new IllegalStateException("swap offset " + offset + " is not in use (count " + get(o) + ")");
         }
         return o;
     }
 
-    /** The offsets in use, ascending (views, invariant checks). */
+    /** How many clusters have a swap_map array: the ones a slot was ever used in. */
+    int clustersWithMap() {
+        int n = 0;
+        for (int[] c : swapMap) {
+            n += c == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The count of slot {@code off} (in range): 0 in a cluster never used. */
+    private int get(int off) {
+        int[] c = swapMap[off / SWAPFILE_CLUSTER];
+        return c == null ? 0 : c[off % SWAPFILE_CLUSTER];
+    }
+
+    private void set(int off, int count) {
+        int ci = off / SWAPFILE_CLUSTER;
+        int[] c = swapMap[ci];
+        if (c == null) {
+            c = swapMap[ci] = new int[Math.min(SWAPFILE_CLUSTER, maxSlots - ci * SWAPFILE_CLUSTER)];
+        }
+        c[off % SWAPFILE_CLUSTER] = count;
+    }
+
+    /** The offsets in use, ascending (views, invariant checks): a walk of the clusters that hold any. */
     public long[] usedSlots() {
         long[] out = new long[(int) inusePages];
         int n = 0;
-        for (int off = 1; off < maxSlots; off++) {
-            if (swapMap[off] != 0) {
-                out[n++] = off;
+        for (int ci = 0; ci < swapMap.length; ci++) {
+            int[] c = swapMap[ci];
+            if (c == null || clusterCount[ci] == 0) {
+                continue;
+            }
+            for (int i = 0; i < c.length; i++) {
+                int off = ci * SWAPFILE_CLUSTER + i;
+                if (off != 0 && c[i] != 0) {
+                    out[n++] = off;
+                }
             }
         }
         return out;
@@ -238,19 +275,23 @@ public final class SwapInfo {
 
     /** free + used = total, the header stays bad, the cluster counts match the map. */
     public void checkInvariants() {
-        if (maxSlots > 0 && swapMap[0] != SWAP_MAP_BAD) {
-            throw new IllegalStateException("swap header slot has count " + swapMap[0]);
+        if (maxSlots > 0 && get(0) != SWAP_MAP_BAD) {
+            throw new IllegalStateException("swap header slot has count " + get(0));
         }
         long used = 0;
         int[] perCluster = new int[clusterCount.length];
-        for (int off = 0; off < maxSlots; off++) {
-            if (swapMap[off] < 0) {
-                throw new IllegalStateException("swap slot " + off + " has count " + swapMap[off]);
-            }
-            if (swapMap[off] != 0) {
-                perCluster[off / SWAPFILE_CLUSTER]++;
-                if (off != 0) {
-                    used++;
+        for (int ci = 0; ci < swapMap.length; ci++) {
+            int[] c = swapMap[ci];
+            for (int i = 0; c != null && i < c.length; i++) {
+                int off = ci * SWAPFILE_CLUSTER + i;
+                if (c[i] < 0) {
+                    throw new IllegalStateException("swap slot " + off + " has count " + c[i]);
+                }
+                if (c[i] != 0) {
+                    perCluster[ci]++;
+                    if (off != 0) {
+                        used++;
+                    }
                 }
             }
         }
@@ -282,7 +323,7 @@ public final class SwapInfo {
         out.writeInt(used.length);
         for (long off : used) {
             out.writeInt((int) off);
-            out.writeInt(swapMap[(int) off]);
+            out.writeInt(get((int) off));
         }
     }
 
@@ -313,10 +354,10 @@ public final class SwapInfo {
         for (int i = 0; i < used; i++) {
             int off = in.readInt();
             int count = in.readInt();
-            if (off <= 0 || off >= si.maxSlots || count <= 0 || si.swapMap[off] != 0) {
+            if (off <= 0 || off >= si.maxSlots || count <= 0 || si.get(off) != 0) {
                 throw new IOException("bad swap slot " + off);
             }
-            si.swapMap[off] = count;
+            si.set(off, count);
             si.clusterCount[off / SWAPFILE_CLUSTER]++;
             si.inusePages++;
         }

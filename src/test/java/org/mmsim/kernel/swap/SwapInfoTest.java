@@ -31,6 +31,28 @@ class SwapInfoTest {
         si.checkInvariants();
     }
 
+    // a 16 GiB device (4M slots) holds swap_map arrays only for the clusters in use: the header's
+    // and the ones slots were taken from; counts elsewhere read 0, and a snapshot round-trips
+    @Test
+    void swapMapShouldCostOnlyTheClustersInUse() throws IOException {
+        SwapInfo si = new SwapInfo(16L << 30);
+        assertThat(si.clustersWithMap()).isEqualTo(1);
+        assertThat(si.count(si.maxSlots() - 1)).isZero();
+        for (int i = 0; i < 300; i++) {
+            si.allocSlot();
+        }
+        assertThat(si.clustersWithMap()).isEqualTo(3);
+        assertThat(si.usedSlots()).hasSize(300).startsWith(256, 257).endsWith(555);
+        si.checkInvariants();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        si.writeTo(new DataOutputStream(bytes));
+        SwapInfo back = SwapInfo.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 16L << 30);
+        back.checkInvariants();
+        assertThat(back.usedSlots()).isEqualTo(si.usedSlots());
+        assertThat(back.clustersWithMap()).isEqualTo(3);
+        assertThat(back.allocSlot()).isEqualTo(si.allocSlot());
+    }
+
     @Test
     void clusterAllocatorShouldFillTheCurrentClusterThenTakeTheNextFreeCluster() {
         SwapInfo si = new SwapInfo(3 * SwapInfo.SWAPFILE_CLUSTER * 4096L);
