@@ -23,7 +23,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -88,13 +87,13 @@ class ProblemAdvice {
             if (je instanceof MismatchedInputException m && m.getTargetType() != null) {
                 String where = field.isEmpty() ? "the body" : "field '" + field + "'";
                 return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
-                        where + " must be " + expected(m.getTargetType()) + received(m), field);
+                        where + " must be " + expected(m.getTargetType()), field);
             }
             if (je instanceof StreamReadException && je.getOriginalMessage() != null
                     && je.getOriginalMessage().contains("out of range")) {
                 return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
-                        (field.isEmpty() ? "a number" : "field '" + field + "'") + " is out of range (at most "
-                                + Long.MAX_VALUE + ")", field);
+                        (field.isEmpty() ? "a number" : "field '" + field + "'") + " is out of range for an integer",
+                        field);
             }
             if (!field.isEmpty()) {
                 return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED, "Malformed request",
@@ -174,26 +173,6 @@ class ProblemAdvice {
             return "a list";
         }
         return "an object";
-    }
-
-    /** ", not a list" etc.: the JSON the client sent where it went wrong, when the parser knows it. */
-    private static String received(MismatchedInputException m) {
-        if (!(m.processor() instanceof JsonParser p) || p.currentToken() == null) {
-            return "";
-        }
-        return switch (p.currentToken()) {
-            case START_ARRAY -> ", not a list";
-            case START_OBJECT -> ", not an object";
-            case VALUE_STRING -> ", not the string " + quote(p.getString());
-            case VALUE_NUMBER_FLOAT -> ", not the fraction " + p.getString();
-            case VALUE_NUMBER_INT -> ", not the number " + p.getString();
-            case VALUE_TRUE, VALUE_FALSE -> ", not " + p.getString();
-            default -> "";
-        };
-    }
-
-    private static String quote(String s) {
-        return "\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
     }
 
     /** " (line 1, column 7)" from a parse error, without the parser's internals. */
