@@ -25,6 +25,7 @@ import org.mmsim.kernel.journal.Sbrk;
 import org.mmsim.kernel.journal.SetMempolicy;
 import org.mmsim.kernel.journal.SetOomScoreAdj;
 import org.mmsim.kernel.journal.Touch;
+import org.mmsim.kernel.phys.Gfp;
 import org.mmsim.kernel.journal.Operation;
 import org.mmsim.kernel.journal.OperationResult;
 import org.springframework.stereotype.Component;
@@ -84,6 +85,7 @@ class OperationRequests {
     Operation allocPages(AllocPagesRequest r, String prefix) {
         int order = required(r.order(), prefix + "order");
         String gfp = r.gfp() == null ? "GFP_KERNEL" : r.gfp();
+        Gfp.requireNoEmptyFlag(prefix + "gfp", gfp);
         int node = r.node() == null ? -1 : r.node();
         int cpu = r.cpu() == null ? 0 : r.cpu();
         AllocPages.Policy policy = r.policy() == null ? null
@@ -125,6 +127,7 @@ class OperationRequests {
     }
 
     Operation kmalloc(KmallocRequest r, String prefix) {
+        Gfp.requireNoEmptyFlag(prefix + "gfp", r.gfp());
         return new Kmalloc(Sizes.bytes(prefix + "size", r.size()), r.gfp() == null ? "GFP_KERNEL" : r.gfp(),
                 r.node() == null ? -1 : r.node(), r.cpu() == null ? 0 : r.cpu());
     }
@@ -323,9 +326,15 @@ class OperationRequests {
     }
 
     Operation sbrk(int pid, SbrkRequest r, String prefix) {
-        String inc = required(r.increment(), prefix + "increment").trim();
+        String field = prefix + "increment";
+        String inc = required(r.increment(), field).trim();
         boolean negative = inc.startsWith("-");
-        long bytes = Sizes.bytes(prefix + "increment", negative ? inc.substring(1) : inc);
+        String magnitude = negative ? inc.substring(1) : inc;
+        if (magnitude.isEmpty() || !Character.isDigit(magnitude.charAt(0))) {
+            throw new ApiInputException(field, field + " must be bytes or a size like \"4KiB\", negative to shrink "
+                    + "(\"-4KiB\"), got \"" + r.increment() + "\"");
+        }
+        long bytes = Sizes.bytes(field, magnitude);
         return new Sbrk(pid, negative ? -bytes : bytes);
     }
 

@@ -10,6 +10,7 @@ import org.mmsim.kernel.phys.AllocCheck;
 import org.mmsim.kernel.phys.Fragmentation;
 import org.mmsim.kernel.phys.FrameView;
 import org.mmsim.kernel.phys.FreeAreaView;
+import org.mmsim.kernel.phys.Gfp;
 import org.mmsim.kernel.phys.PhysicalMemory;
 import org.mmsim.session.NotFoundException;
 import org.mmsim.session.SessionService;
@@ -236,6 +237,7 @@ class PhysicalMemoryController {
             @RequestParam(defaultValue = "GFP_KERNEL") String gfp,
             @Parameter(description = "Node the allocation is made on.", example = "0")
             @RequestParam(defaultValue = "0") int node) {
+        Gfp.requireNoEmptyFlag("gfp", gfp);
         return sessions.read(sid, m -> AllocCheckResponse.from(m.phys().allocCheck(order, gfp, node)));
     }
 

@@ -3,9 +3,12 @@ package org.mmsim.config;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ActionCode;
+import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat's own error page, for the requests it refuses before Spring sees them (an encoded NUL in
@@ -17,16 +20,36 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
+        // ErrorReportValve's own guards: only an error status, nothing written yet, and a
+        // connection that can still take the body
         if (status < 400 || response.getContentWritten() > 0) {
             return;
         }
-        String detail = status == 400
-                ? "the request line or its headers are malformed (for example an encoded NUL in the path, or a "
-                        + "header longer than the server accepts); nothing changed"
-                : "the server refused the request before reading it; nothing changed";
-        String type = status == 400 ? "https://mmsim.org/problems/malformed-request" : "about:blank";
-        String body = "{\"type\":\"" + type + "\",\"title\":\"" + (status == 400 ? "Malformed request" : "Refused")
-                + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+        AtomicBoolean ioAllowed = new AtomicBoolean(true);
+        response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
+        if (!ioAllowed.get()) {
+            return;
+        }
+        String type;
+        String title;
+        String detail;
+        if (throwable != null || status >= 500) {
+            type = "https://mmsim.org/problems/internal";
+            title = "Internal error";
+            detail = "mmsim failed unexpectedly; the request changed nothing";
+        } else if (status == 400) {
+            type = "https://mmsim.org/problems/malformed-request";
+            title = "Malformed request";
+            detail = "the request line or its headers are malformed (for example an encoded NUL in the path, or a "
+                    + "header longer than the server accepts); nothing changed";
+        } else {
+            type = "about:blank";
+            String phrase = HttpStatus.resolve(status) != null ? HttpStatus.valueOf(status).getReasonPhrase() : "Error";
+            title = phrase;
+            detail = "the server refused the request (" + status + " " + phrase + "); nothing changed";
+        }
+        String body = "{\"type\":\"" + type + "\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -293,5 +293,22 @@ class ProcessApiTest extends ApiTest {
         assertThat(Long.decode(bytes.get("brk").asString())).isEqualTo(start + 8192);
         postJson(p + "/sbrk", "{\"increment\": \"4 apples\"}").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("increment"));
+        for (String bad : new String[] {"-abc", "- 4KiB", "-", "+4KiB"}) {
+            postJson(p + "/sbrk", "{\"increment\": \"" + bad + "\"}").andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.field").value("increment"));
+        }
+    }
+
+    // an empty GFP flag is refused before it is journaled (Gfp.parse itself stays lenient for old journals)
+    @Test
+    void anEmptyGfpFlagIsRefusedNamingGfp() throws Exception {
+        for (String gfp : new String[] {"|", "GFP_KERNEL|", "GFP_KERNEL||__GFP_ZERO"}) {
+            postJson(base() + "/kernel/alloc-pages", "{\"order\": 0, \"gfp\": \"" + gfp + "\"}")
+                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("gfp"));
+            postJson(base() + "/kernel/kmalloc", "{\"size\": 64, \"gfp\": \"" + gfp + "\"}")
+                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("gfp"));
+        }
+        call(get(base() + "/phys/alloc-check").param("order", "0").param("gfp", "GFP_KERNEL|"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("gfp"));
     }
 }

@@ -56,6 +56,16 @@ class TomcatProblemTest {
         assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
     }
 
+    // Tomcat refuses TRACE with 405 and forwards it to /error: a problem, not Boot's {"timestamp", "error"} body
+    @Test
+    void aTraceRequestIsAProblem() throws Exception {
+        String answer = send("TRACE /api/v1/presets HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 405");
+        assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+        assertThat(answer).contains("\"type\":\"https://mmsim.org/problems/method-not-allowed\"")
+                .doesNotContain("timestamp");
+    }
+
     @Test
     void aNormalRequestIsUntouched() throws Exception {
         String answer = send("GET /api/v1/presets HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");

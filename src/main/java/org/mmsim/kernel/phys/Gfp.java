@@ -91,15 +91,30 @@ public final class Gfp {
             throw new KernelInputException("gfp", "gfp is required, e.g. GFP_KERNEL");
         }
         int mask = 0;
-        for (String part : expression.split("\\|", -1)) {
+        // lenient about empty parts ("GFP_KERNEL|"): journals written before the API refused them
+        // (requireNoEmptyFlag) must still replay to the same masks
+        for (String part : expression.split("\\|")) {
             String name = part.trim();
-            if (name.isEmpty()) {
-                throw new KernelInputException("gfp", "'" + expression + "' has an empty flag between or around '|'");
-            }
             mask |= flagValue(name);
         }
         validate(mask);
         return mask;
+    }
+
+    /**
+     * Refuses an expression with an empty flag between or around {@code |} ({@code "|"},
+     * {@code "GFP_KERNEL|"}): new input only, checked before an operation is journaled, because
+     * {@link #parse} reads such a part as no flag (and "|" as GFP_NOWAIT) for the journals it replays.
+     */
+    public static void requireNoEmptyFlag(String field, String expression) {
+        if (expression == null) {
+            return;
+        }
+        for (String part : expression.split("\\|", -1)) {
+            if (part.isBlank()) {
+                throw new KernelInputException(field, "'" + expression + "' has an empty flag between or around '|'");
+            }
+        }
     }
 
     private static int flagValue(String name) {
