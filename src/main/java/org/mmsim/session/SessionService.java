@@ -305,11 +305,16 @@ public class SessionService {
             OperationResult result = machine.apply(json.read(e.getOp(), e.getParams()));
             String replayed = json.result(result);
             if (!json.tree(replayed).equals(json.tree(e.getResult()))) {
-                log.warn("Replay of session {} version {} gave {} where the journal has {}", id, e.getVersion(),
-                        replayed, e.getResult());
+                log.warn("Replay of session {} version {} ({}) gave {} where the journal has {}", id, e.getVersion(),
+                        e.getOp(), clip(replayed), clip(e.getResult()));
             }
         }
         return machine;
+    }
+
+    /** A result as a log line can carry it: a vmalloc result of an older journal can be megabytes. */
+    private static String clip(String text) {
+        return text == null || text.length() <= 400 ? text : text.substring(0, 400) + "… (" + text.length() + " chars)";
     }
 
     private void discard(String id, LiveSession session) {
