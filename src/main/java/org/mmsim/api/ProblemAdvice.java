@@ -139,8 +139,12 @@ class ProblemAdvice {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> bug(Exception e) {
         log.error("Unexpected failure", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Internal error",
-                "mmsim failed unexpectedly; the request changed nothing", null);
+        return internal(HttpStatus.INTERNAL_SERVER_ERROR);
+    }
+
+    /** The answer to a bug: {@link Problems#INTERNAL}, no detail of the failure. */
+    static ResponseEntity<ProblemDetail> internal(HttpStatusCode status) {
+        return problem(status, Problems.INTERNAL, "Internal error", Problems.INTERNAL_DETAIL, null);
     }
 
     static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, URI type, String title, String detail,
@@ -156,8 +160,7 @@ class ProblemAdvice {
 
     /** What a request field of this Java type takes, in JSON terms. */
     private static String expected(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "an integer";
         }
         if (type == Boolean.class || type == boolean.class) {
@@ -165,9 +168,6 @@ class ProblemAdvice {
         }
         if (type == String.class) {
             return "a string";
-        }
-        if (type == Double.class || type == double.class) {
-            return "a number";
         }
         if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
             return "a list";

@@ -26,8 +26,7 @@ class ProblemErrorController implements ErrorController {
         HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null
                 ? HttpStatus.valueOf(c) : HttpStatus.INTERNAL_SERVER_ERROR;
         if (status.is5xxServerError()) {
-            return ProblemAdvice.problem(status, Problems.INTERNAL, "Internal error",
-                    "mmsim failed unexpectedly; the request changed nothing", null);
+            return ProblemAdvice.internal(status);
         }
         if (status == HttpStatus.METHOD_NOT_ALLOWED) {
             return ProblemAdvice.problem(status, Problems.METHOD_NOT_ALLOWED, "Method not allowed",
@@ -38,7 +37,6 @@ class ProblemErrorController implements ErrorController {
         }
         return ProblemAdvice.problem(status, status == HttpStatus.BAD_REQUEST ? Problems.MALFORMED
                 : java.net.URI.create("about:blank"), status.getReasonPhrase(),
-                "the server refused the request (" + status.value() + " " + status.getReasonPhrase() + "); nothing changed",
-                null);
+                Problems.refusedDetail(status.value(), status.getReasonPhrase()), null);
     }
 }

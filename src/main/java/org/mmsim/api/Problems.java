@@ -29,6 +29,14 @@ public final class Problems {
     /** A bug in mmsim; the request changed nothing. */
     public static final URI INTERNAL = URI.create(BASE + "internal");
 
+    /** The detail of every {@link #INTERNAL} answer. */
+    public static final String INTERNAL_DETAIL = "mmsim failed unexpectedly; the request changed nothing";
+
     private Problems() {
+    }
+
+    /** The detail of a status the server refused a request with, outside the API's own checks. */
+    public static String refusedDetail(int status, String reasonPhrase) {
+        return "the server refused the request (" + status + " " + reasonPhrase + "); nothing changed";
     }
 }

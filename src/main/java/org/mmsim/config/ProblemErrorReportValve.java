@@ -8,6 +8,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.mmsim.api.Problems;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -34,11 +35,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String title;
         String detail;
         if (throwable != null || status >= 500) {
-            type = "https://mmsim.org/problems/internal";
+            type = Problems.INTERNAL.toString();
             title = "Internal error";
-            detail = "mmsim failed unexpectedly; the request changed nothing";
+            detail = Problems.INTERNAL_DETAIL;
         } else if (status == 400) {
-            type = "https://mmsim.org/problems/malformed-request";
+            type = Problems.MALFORMED.toString();
             title = "Malformed request";
             detail = "the request line or its headers are malformed (for example an encoded NUL in the path, or a "
                     + "header longer than the server accepts); nothing changed";
@@ -46,7 +47,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             type = "about:blank";
             String phrase = HttpStatus.resolve(status) != null ? HttpStatus.valueOf(status).getReasonPhrase() : "Error";
             title = phrase;
-            detail = "the server refused the request (" + status + " " + phrase + "); nothing changed";
+            detail = Problems.refusedDetail(status, phrase);
         }
         String body = "{\"type\":\"" + type + "\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}";

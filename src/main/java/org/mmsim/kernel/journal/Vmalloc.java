@@ -2,6 +2,7 @@ package org.mmsim.kernel.journal;
 
 import java.util.Arrays;
 import java.util.List;
+import org.mmsim.kernel.machine.Arch;
 import org.mmsim.kernel.machine.Machine;
 
 /**
@@ -18,10 +19,15 @@ public record Vmalloc(long size, int cpu) implements Operation {
 
     /**
      * The area's address (0 for NULL, with the reason), the frames of its first pages in address order
-     * (at most {@link #MAX_LISTED_PAGES}; all of them are in the machine's vmalloc view), how many pages
-     * it has, and its size with the guard page.
+     * (at most {@link #MAX_LISTED_PAGES}; all of them are in the machine's vmalloc view), and its size
+     * with the guard page.
      */
-    public record Result(long address, List<Long> pfns, long nrPages, long size, String reason) implements OperationResult {
+    public record Result(long address, List<Long> pfns, long size, String reason) implements OperationResult {
+
+        /** The pages of the area: its size less the guard page; 0 for NULL. */
+        public long nrPages() {
+            return size == 0 ? 0 : size / Arch.PAGE_SIZE - 1;
+        }
     }
 
     @Override
@@ -33,10 +39,9 @@ public record Vmalloc(long size, int cpu) implements Operation {
     public Result applyTo(Machine machine) {
         var r = machine.vmalloc().vmalloc(size, cpu);
         if (r.area() == null) {
-            return new Result(0, List.of(), 0, 0, r.reason());
+            return new Result(0, List.of(), 0, r.reason());
         }
-        long[] pfns = r.area().pfns();
-        return new Result(r.area().address(), Arrays.stream(pfns).limit(MAX_LISTED_PAGES).boxed().toList(), pfns.length,
+        return new Result(r.area().address(), Arrays.stream(r.area().pfns()).limit(MAX_LISTED_PAGES).boxed().toList(),
                 r.area().size(), null);
     }
 }

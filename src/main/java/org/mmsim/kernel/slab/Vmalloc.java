@@ -61,8 +61,9 @@ public final class Vmalloc {
     /** {@code init_mm.pgd}, made on first use. */
     private PageTable initMm;
     /**
-     * The CPU of the vmalloc being mapped: {@code pte_alloc_one_kernel} takes a table page on the
-     * calling CPU's node, so init_mm's allocator reads it at each call (a snapshot restores no CPU:
+     * The CPU of the vmalloc being mapped: {@code __pte_alloc_one_kernel} (include/asm-generic/pgalloc.h)
+     * is {@code pagetable_alloc(GFP_PGTABLE_KERNEL, 0)}, an {@code alloc_pages} on the calling CPU's
+     * node, so init_mm's allocator reads it at each call (a snapshot restores no CPU:
      * state does not depend on which vmalloc first built the tables).
      */
     private int mapCpu;
