@@ -257,8 +257,11 @@ class ProcfsGoldenPresetsTest {
         }
     }
 
-    /** The pages in free blocks of order 9 and 10, every migratetype but ISOLATE (none on a fresh machine). */
-    private static long blockPages(ZoneView z) {
+    /**
+     * The pages in free blocks of order 9 and 10 of every migratetype (no pageblock is ISOLATE here): the
+     * tests' own count of NR_FREE_PAGES_BLOCKS, independent of Zoneinfo's.
+     */
+    static long blockPages(ZoneView z) {
         long n = 0;
         for (List<Long> byOrder : z.nrFreeByType()) {
             n += (byOrder.get(9) << 9) + (byOrder.get(10) << 10);

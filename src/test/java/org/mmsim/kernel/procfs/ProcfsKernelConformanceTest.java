@@ -173,9 +173,7 @@ class ProcfsKernelConformanceTest {
         PhysicalMemory pm = boot("x86_64-1node-1g");
         long blocks = 0;
         for (ZoneView z : pm.allZones(0)) {
-            for (int mt = 0; mt < z.nrFreeByType().size(); mt++) {
-                blocks += (z.nrFreeByType().get(mt).get(9) << 9) + (z.nrFreeByType().get(mt).get(10) << 10);
-            }
+            blocks += ProcfsGoldenPresetsTest.blockPages(z);
         }
         assertThat(blocks).isPositive().isLessThanOrEqualTo(pm.nrFreePages());
         assertThat(Vmstat.render(pm)).contains("\nnr_free_pages_blocks " + blocks + "\n");
